@@ -1,0 +1,45 @@
+# equinb: the two commands a newcomer runs.  `make demo` and `make test` each set up .venv
+# from a bare clone (first run: a minute or two), then do their job.  A second run installs nothing.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+# CPU machines: the local CPU wheel.  equinb itself only asks for torch>=2.3.
+TORCH_VERSION ?= 2.13.0
+STAMP := $(VENV)/.equinb-installed
+DEMO_NB ?= nbs/02_transforms.ipynb
+FLAGS ?=
+WORKERS ?= 2
+
+.PHONY: install demo test test-all export readme benchmark clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q "torch==$(TORCH_VERSION)"
+	$(PY) -m pip install -q -e ".[dev]"
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	@mkdir -p runs
+	$(VENV)/bin/papermill --cwd nbs $(DEMO_NB) runs/$(notdir $(DEMO_NB))
+	@echo "executed notebook written to runs/$(notdir $(DEMO_NB))"
+
+test: $(STAMP)
+	$(PY) tools/run_tests.py --workers $(WORKERS) $(if $(FLAGS),--flags "$(FLAGS)")
+
+# the slow cells too (by hand, or on the GPU machine with FLAGS="slow gpu")
+test-all: FLAGS = slow
+test-all: test
+
+export: $(STAMP)
+	$(VENV)/bin/nbdev-clean && $(VENV)/bin/nbdev-export && $(PY) tools/readme.py
+
+readme: $(STAMP)
+	$(PY) tools/readme.py
+
+benchmark: $(STAMP)
+	$(PY) benchmarks/transforms.py
+
+clean:
+	rm -rf build dist *.egg-info runs
