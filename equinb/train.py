@@ -146,7 +146,7 @@ class CSVLog:
             w = csv.DictWriter(f, fieldnames=keys); w.writeheader(); w.writerows(rows)
         os.replace(tmp, self.path)
 
-# %% ../nbs/19_train.ipynb #1e70896c
+# %% ../nbs/19_train.ipynb #d45bee41
 def _scalar(v):
     if isinstance(v, torch.Tensor):
         return v.detach().float().mean().item() if v.numel() else float('nan')
@@ -174,6 +174,7 @@ def fit(method: nn.Module, # forward(batch) -> dict with 'loss*' entries (and op
     save_dir = Path(cfg.save_dir) if cfg.save_dir else None
     ck_path = save_dir / 'last.pt' if save_dir else None
     gen = getattr(data, 'generator', None)
+    stateful = hasattr(data, 'state_dict') and hasattr(data, 'load_state_dict')
 
     if cfg.resume and ck_path is not None and ck_path.exists():
         ck = load_checkpoint(ck_path, required=['model', 'optimizer', 'scheduler', 'epoch', 'rng', 'history'],
@@ -188,6 +189,7 @@ def fit(method: nn.Module, # forward(batch) -> dict with 'loss*' entries (and op
             probe_opt.load_state_dict(ck['probe_optimizer'])
         set_rng_state(ck['rng'])
         if gen is not None and ck.get('loader_generator') is not None: gen.set_state(ck['loader_generator'])
+        if stateful and ck.get('loader') is not None: data.load_state_dict(ck['loader'])
         if start >= cfg.epochs: warnings.warn(f"{ck_path} already holds {start} epochs; nothing to do")
     elif cfg.resume and ck_path is None:
         raise ValueError("resume=True needs save_dir")
@@ -204,6 +206,7 @@ def fit(method: nn.Module, # forward(batch) -> dict with 'loss*' entries (and op
     end = cfg.epochs if cfg.stop_after is None else min(cfg.epochs, start + cfg.stop_after)
     for epoch in range(start, end):
         method.train()
+        if hasattr(data, 'set_epoch'): data.set_epoch(epoch)
         sums, count, n_img, t0 = {}, 0, 0, time.perf_counter()
         bar = tqdm(data, total=n_steps, desc=f'epoch {epoch + 1}/{cfg.epochs}', disable=not cfg.progress,
                    leave=False)
@@ -252,6 +255,7 @@ def fit(method: nn.Module, # forward(batch) -> dict with 'loss*' entries (and op
             save_checkpoint(ck_path, model=method, optimizer=opt, scheduler=sched, epoch=epoch,
                             rng=rng_state(), history=history, config=asdict(cfg),
                             loader_generator=gen.get_state() if gen is not None else None,
+                            loader=data.state_dict() if stateful else None,
                             probe=probe, probe_optimizer=probe_opt,
                             probe_shape=(probe.fc.in_features, probe.fc.out_features) if probe else None)
     if tb is not None: tb.close()
