@@ -57,7 +57,10 @@ def run_notebooks(flags, workers):
     "Run nbdev-test; return (passed, failed) notebook counts."
     cmd = [str(bindir / 'nbdev-test'), '--n-workers', str(workers), '--do-print', '--timing']
     if flags: cmd += ['--flags', flags]
-    proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    env = dict(os.environ)
+    # notebooks run `workers` at a time: one intra-op thread each keeps 2 cores from being oversubscribed
+    if workers > 1: env.setdefault('OMP_NUM_THREADS', '1')
+    proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     lines = []
     for line in proc.stdout:
         sys.stdout.write(line); sys.stdout.flush()
