@@ -21,10 +21,9 @@ from PIL import Image, ImageEnhance, ImageFilter
 from equinb.transforms import Compose
 
 
-def pil_one(arr: np.ndarray, rng: random.Random) -> np.ndarray:
-    "One (H, W, 3) uint8 image through crop, rotate, jitter, gray, blur with PIL; returns (3, H, W) float32."
-    H, W = arr.shape[:2]
-    im = Image.fromarray(arr)
+def pil_sca_rot(im: Image.Image, rng: random.Random) -> tuple:
+    "DUET's `sca rot` on one PIL image: random resized crop (scale 0.2-1), then rotation; returns (image, degrees)."
+    W, H = im.size
     # sca: random resized crop, scale (0.2, 1), ratio (3/4, 4/3), 10 attempts then the whole image
     top, left, h, w = 0, 0, H, W
     for _ in range(10):
@@ -36,7 +35,13 @@ def pil_one(arr: np.ndarray, rng: random.Random) -> np.ndarray:
             break
     im = im.resize((W, H), Image.BILINEAR, box=(left, top, left + w, top + h))
     # rot: uniform +-180 degrees, bilinear, zero fill
-    im = im.rotate(rng.uniform(-180, 180), resample=Image.BILINEAR)
+    deg = rng.uniform(-180, 180)
+    return im.rotate(deg, resample=Image.BILINEAR), deg
+
+
+def pil_one(arr: np.ndarray, rng: random.Random) -> np.ndarray:
+    "One (H, W, 3) uint8 image through crop, rotate, jitter, gray, blur with PIL; returns (3, H, W) float32."
+    im, _ = pil_sca_rot(Image.fromarray(arr), rng)
     # jit: p 0.8, brightness, contrast, saturation, hue
     if rng.random() < 0.8:
         im = ImageEnhance.Brightness(im).enhance(rng.uniform(0.6, 1.4))

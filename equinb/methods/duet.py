@@ -37,7 +37,7 @@ def duet_split(z: torch.Tensor, # (B, D) encoder outputs
     z2 = z.reshape(z.shape[0], bins, z.shape[1] // bins)
     return z2.sum(1), z2.mean(2)
 
-# %% ../../nbs/12_duet.ipynb #a3b7d9e8
+# %% ../../nbs/12_duet.ipynb #e2350ad8
 class DUET(nn.Module):
     "DUET: content through a projector into NT-Xent; group marginal pulled to a target by Jensen-Shannon."
     def __init__(self,
@@ -69,8 +69,11 @@ class DUET(nn.Module):
         return duet_split(z.float(), self.bins)[1].softmax(-1)
 
     def forward(self, batch) -> dict:
-        x, _ = batch_images(batch)
-        x1, x2, p1, p2 = two_views(x, self.transform)
+        if isinstance(batch, dict) and 'views' in batch:   # views made elsewhere (e.g. a DataLoader's workers)
+            (x1, x2), (p1, p2) = batch['views'], batch['params']
+        else:
+            x1, x2, p1, p2 = two_views(batch_images(batch)[0], self.transform)
+        x = x1
         z = self.encoder(torch.cat([x1, x2]))
         content, logits = duet_split(z, self.bins)
         h1, h2 = self.projector(content).chunk(2)
