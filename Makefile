@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 # CPU machines: the local CPU wheel.  equinb itself only asks for torch>=2.3.
 TORCH_VERSION ?= 2.13.0
 STAMP := $(VENV)/.equinb-installed
-DEMO_NB ?= nbs/02_transforms.ipynb
+DEMO_NB ?= nbs/20_train_duet.ipynb
 FLAGS ?=
 WORKERS ?= 2
 
