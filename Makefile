@@ -16,8 +16,9 @@ install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install -q "torch==$(TORCH_VERSION)"
-	$(PY) -m pip install -q -e ".[dev]"
+	set -o pipefail; $(PY) -m pip install -q "torch==$(TORCH_VERSION)" 2>&1 | { grep -v '^WARNING: Location' || true; }
+	set -o pipefail; $(PY) -m pip install -q -e ".[dev]" 2>&1 | { grep -v '^WARNING: Location' || true; }
+	$(PY) -c "import equinb, torch, nbdev, papermill"
 	@touch $(STAMP)
 
 demo: $(STAMP)
