@@ -208,13 +208,13 @@ class RandomVerticalFlip(_RandomFlip):
     "`flv`: mirror top-bottom with probability p (exact)."
     code, axis = 'flv', 1
 
-# %% ../nbs/02_transforms.ipynb #5bfba371
+# %% ../nbs/02_transforms.ipynb #83316113
 _GRAY = (0.299, 0.587, 0.114)
 
 def rgb_to_gray(x: torch.Tensor # (B, 3, H, W) RGB images
                ) -> torch.Tensor:
-    "(B, 1, H, W) luma 0.299 R + 0.587 G + 0.114 B."
-    return (x * _const(_GRAY, x)).sum(1, keepdim=True)
+    "(B, 1, H, W) luma 0.299 R + 0.587 G + 0.114 B (three passes over one channel, no 3-channel temporary)."
+    return torch.mul(x[:, 0:1], _GRAY[0]).add_(x[:, 1:2], alpha=_GRAY[1]).add_(x[:, 2:3], alpha=_GRAY[2])
 
 def _per(v, x): return v.to(x).view(-1, 1, 1, 1)
 
@@ -223,8 +223,7 @@ def adjust_brightness(x: torch.Tensor, # (B, C, H, W) images in [0, 1]
                       inplace: bool = False # overwrite x
                      ) -> torch.Tensor:
     "clip(b x)."
-    y = x if inplace else x.clone()
-    return y.mul_(_per(b, y)).clamp_(0, 1)
+    return torch.mul(x, _per(b, x), out=x if inplace else None).clamp_(0, 1)
 
 def adjust_contrast(x: torch.Tensor, # (B, C, H, W) images in [0, 1]
                     c: torch.Tensor, # (B,) factors, 1 = identity
@@ -234,8 +233,7 @@ def adjust_contrast(x: torch.Tensor, # (B, C, H, W) images in [0, 1]
     c = _per(c, x)
     m = x.mean((-2, -1))                                  # the mean grey level = luma of the mean colour
     m = ((m * m.new_tensor(_GRAY)).sum(1) if x.shape[1] == 3 else m.mean(1)).view(-1, 1, 1, 1)
-    y = x if inplace else x.clone()
-    return y.mul_(c).add_(m * (1 - c)).clamp_(0, 1)
+    return torch.mul(x, c, out=x if inplace else None).add_(m * (1 - c)).clamp_(0, 1)
 
 def adjust_saturation(x: torch.Tensor, # (B, 3, H, W) RGB images in [0, 1]
                       s: torch.Tensor, # (B,) factors, 1 = identity, 0 = grey
@@ -244,8 +242,7 @@ def adjust_saturation(x: torch.Tensor, # (B, 3, H, W) RGB images in [0, 1]
     "clip(s x + (1 - s) grey level of the pixel)."
     s = _per(s, x)
     g = rgb_to_gray(x).mul_(1 - s)
-    y = x if inplace else x.clone()
-    return y.mul_(s).add_(g).clamp_(0, 1)
+    return torch.mul(x, s, out=x if inplace else None).add_(g).clamp_(0, 1)
 
 _CONSTS = {}
 def _const(vals: tuple, x: torch.Tensor) -> torch.Tensor:
@@ -255,25 +252,32 @@ def _const(vals: tuple, x: torch.Tensor) -> torch.Tensor:
     return _CONSTS[key]
 
 def adjust_hue(x: torch.Tensor, # (B, 3, H, W) RGB images in [0, 1]
-               h: torch.Tensor # (B,) hue shift in turns (torchvision's hue_factor, in [-0.5, 0.5])
+               h: torch.Tensor, # (B,) hue shift in turns (torchvision's hue_factor, in [-0.5, 0.5])
+               inplace: bool = False # overwrite x
               ) -> torch.Tensor:
     "Rotate the HSV hue of each image by h turns, keeping value and saturation."
     r, g, b = x[:, 0:1], x[:, 1:2], x[:, 2:3]
-    mx = torch.maximum(torch.maximum(r, g), b)
-    mn = torch.minimum(torch.minimum(r, g), b)
+    mx = torch.maximum(r, g); torch.maximum(mx, b, out=mx)
+    mn = torch.minimum(r, g); torch.minimum(mn, b, out=mn)
     c = mx - mn
     is_r = torch.eq(mx, r, out=torch.empty_like(mx))                  # 1. where red is the max
-    is_g = torch.eq(mx, g, out=torch.empty_like(mx)).mul_(1 - is_r)   # 1. where green is (and red is not)
-    is_b = (1 - is_r).sub_(is_g)
-    # 6 x hue in [-1, 5): the sector of the max channel plus the signed distance of the other two
-    t = (g - b).mul_(is_r).add_((b - r).add_(c, alpha=2).mul_(is_g)).add_((r - g).add_(c, alpha=4).mul_(is_b))
+    is_g = torch.eq(mx, g, out=torch.empty_like(mx))                  # 1. where green is
+    # 6 x c x hue in [-c, 5c): the sector of the max channel plus the signed distance of the other two, chosen
+    # by exact 0/1 lerps (red before green before blue where channels tie)
+    t = torch.sub(r, g).add_(c, alpha=4)                              # blue max: 4c + r - g
+    t.lerp_(torch.sub(b, r).add_(c, alpha=2), is_g)                   # green max: 2c + b - r
+    t.lerp_(torch.sub(g, b), is_r)                                    # red max: g - b
     hn = t.div_(c.clamp_min(1e-12)).add_(6 * _per(h, x))
-    hn = hn.sub_(torch.floor(hn / 6).mul_(6))                        # wrapped to [0, 6)
-    # each channel is mn + c * clamp(+-|6h - centre| + offset, 0, 1) (hexagonal HSV -> RGB)
-    u = (hn - _const((3., 2., 4.), x)).abs_().mul_(_const((1., -1., -1.), x)).add_(_const((-1., 2., 2.), x))
-    return u.clamp_(0, 1).mul_(c).add_(mn)
+    hn = hn.sub_(torch.div(hn, 6, out=is_r).floor_().mul_(6))         # wrapped to [0, 6)
+    # v = clamp(|6h - centre| - 1, 0, 1) per channel (hexagonal HSV -> RGB): red is mn + c v, green and
+    # blue are mx - c v (the same as mn + c clamp(2 - |6h - centre|, 0, 1))
+    v = (hn - _const((3., 2., 4.), x)).abs_().sub_(1).clamp_(0, 1).mul_(c)
+    y = x if inplace else torch.empty_like(x)
+    torch.add(mn, v[:, 0:1], out=y[:, 0:1])
+    torch.sub(mx, v[:, 1:], out=y[:, 1:])
+    return y
 
-# %% ../nbs/02_transforms.ipynb #b73b5c19
+# %% ../nbs/02_transforms.ipynb #fc84198f
 class ColorJitter(Transform):
     "`jit`: brightness, contrast, saturation, hue jitter (in that order) with probability p."
     code = 'jit'
@@ -298,15 +302,25 @@ class ColorJitter(Transform):
         "Brightness, contrast, saturation, hue with the drawn factors (identity factors where not applied)."
         check_images(x)
         f = params.value.to(x)
-        x = adjust_brightness(x, f[:, 0], inplace)
-        x = adjust_contrast(x, f[:, 1], True)
-        if x.shape[1] == 3:
-            x = adjust_saturation(x, f[:, 2], True)
-            off = (f[:, 3] == 0).nonzero()[:, 0]          # h = 0: keep those samples bit for bit
-            if len(off) < len(x):
-                y = adjust_hue(x, f[:, 3])
-                x = y.index_copy_(0, off, x[off]) if len(off) else y
-        return x
+        on = (f != f.new_tensor([1., 1., 1., 0.])).any(1)       # samples with a non-identity factor
+        if bool(on.all()): return _jitter(x, f, inplace)
+        idx = on.nonzero()[:, 0]
+        xj = _jitter(x.index_select(0, idx), f[idx], True) if len(idx) else None   # before x is overwritten
+        y = x.clamp_(0, 1) if inplace else x.clamp(0, 1)        # what the identity factors give
+        return y.index_copy_(0, idx, xj) if len(idx) else y
+
+def _jitter(x, f, inplace):
+    "Brightness, contrast, saturation, hue with per-sample factors f (B, 4) on every sample."
+    x = adjust_brightness(x, f[:, 0], inplace)
+    x = adjust_contrast(x, f[:, 1], True)
+    if x.shape[1] == 3:
+        x = adjust_saturation(x, f[:, 2], True)
+        off = (f[:, 3] == 0).nonzero()[:, 0]              # h = 0: keep those samples bit for bit
+        if len(off) == 0: return adjust_hue(x, f[:, 3], True)
+        if len(off) < len(x):
+            y = adjust_hue(x, f[:, 3])
+            x = y.index_copy_(0, off, x[off])
+    return x
 
 class RandomGrayscale(Transform):
     "`gra`: replace the image by its luma (all channels) with probability p."
@@ -328,14 +342,13 @@ class RandomGrayscale(Transform):
 def gaussian_blur3(x: torch.Tensor, # (B, C, H, W) images
                    sigma: torch.Tensor # (B,) std in pixels; 0 = identity
                   ) -> torch.Tensor:
-    "3x3 Gaussian blur with per-sample sigma and reflect padding (one depthwise convolution)."
-    B, C, H, W = x.shape
-    s = sigma.to(x).view(-1, 1)
-    e = torch.exp(-0.5 / s.clamp_min(1e-6)**2) * (s > 0)
-    k1 = torch.cat([e, torch.ones_like(e), e], 1) / (1 + 2 * e)          # (B, 3) normalised 1D kernels
-    k2 = (k1[:, :, None] * k1[:, None, :]).repeat_interleave(C, 0)[:, None]   # (B C, 1, 3, 3)
-    xp = F.pad(x.reshape(1, B * C, H, W), (1, 1, 1, 1), mode='reflect')
-    return F.conv2d(xp, k2, groups=B * C).reshape(B, C, H, W)
+    "3x3 Gaussian blur with per-sample sigma and reflect padding (separable: weighted sums of shifted views)."
+    s = sigma.to(x).view(-1, 1, 1, 1)
+    e = torch.exp(-0.5 / s.clamp_min(1e-6)**2) * (s > 0)                # kernel [e, 1, e] / (1 + 2 e)
+    xp = F.pad(x, (1, 1, 1, 1), mode='reflect')
+    r = torch.add(xp[..., :-2], xp[..., 2:]).mul_(e).add_(xp[..., 1:-1])          # rows: (B, C, H + 2, W)
+    y = torch.add(r[:, :, :-2], r[:, :, 2:]).mul_(e).add_(r[:, :, 1:-1])          # columns: (B, C, H, W)
+    return y.mul_((1 + 2 * e).pow_(-2))
 
 class RandomGaussianBlur(Transform):
     "`blu`: 3x3 Gaussian blur with sigma uniform in `sigma`, with probability p."
@@ -356,9 +369,14 @@ class RandomGaussianBlur(Transform):
         "Blur with the drawn sigmas; sigma = 0 (not applied) is the exact identity kernel [0, 1, 0]."
         check_images(x)
         if not params.applied.any(): return x if inplace else x.clone()
-        return gaussian_blur3(x, params.value[:, 0])
+        s = params.value[:, 0].to(x.device)
+        idx = (s > 0).nonzero()[:, 0]                       # sigma = 0 is the identity: blur only the others
+        if len(idx) == len(x): return gaussian_blur3(x, s)
+        y = x if inplace else x.clone()
+        if len(idx): y.index_copy_(0, idx, gaussian_blur3(x.index_select(0, idx), s[idx]))
+        return y
 
-# %% ../nbs/02_transforms.ipynb #7f504b0e
+# %% ../nbs/02_transforms.ipynb #9e9e2a71
 TRANSFORMS = {'sca': RandomResizedCrop, 'rot': RandomRotation, 'ron': RandomRightAngle,
               'fli': RandomHorizontalFlip, 'flv': RandomVerticalFlip, 'blu': RandomGaussianBlur,
               'gra': RandomGrayscale, 'jit': ColorJitter, 'res': Resize, 'ccr': CenterCrop}
@@ -379,7 +397,7 @@ def get_transform(code: str, # one of TRANSFORMS' keys
     if code not in TRANSFORMS: raise ValueError(f"unknown transform code {code!r}; valid codes: {' '.join(TRANSFORMS)}")
     return TRANSFORMS[code](**kw)
 
-# %% ../nbs/02_transforms.ipynb #7fd027ce
+# %% ../nbs/02_transforms.ipynb #82904287
 class Compose:
     "Apply transforms by code in order; returns `(x, {code: TxParams})`, geometric runs fused into one resample."
     def __init__(self, codes: Union[str, Sequence[str]], # e.g. 'sca rot jit gra blu' or a list of codes
