@@ -5,7 +5,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 # CPU machines: the local CPU wheel.  equinb itself only asks for torch>=2.3.
 TORCH_VERSION ?= 2.13.0
-STAMP := $(VENV)/.equinb-installed
+# the install stamp is keyed on pyproject.toml's content (nbdev-export rewrites the file, same content, new mtime)
+STAMP := $(VENV)/.equinb-installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 DEMO_NB ?= nbs/20_train_duet.ipynb
 FLAGS ?=
 WORKERS ?= 2
@@ -14,12 +15,12 @@ WORKERS ?= 2
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP):
 	@test -x $(PY) || python3 -m venv $(VENV)
 	set -o pipefail; $(PY) -m pip install -q "torch==$(TORCH_VERSION)" 2>&1 | { grep -v '^WARNING: Location' || true; }
 	set -o pipefail; $(PY) -m pip install -q -e ".[dev]" 2>&1 | { grep -v '^WARNING: Location' || true; }
 	$(PY) -c "import equinb, torch, nbdev, papermill"
-	@touch $(STAMP)
+	@rm -f $(VENV)/.equinb-installed*; touch $(STAMP)
 
 demo: $(STAMP)
 	@mkdir -p runs
