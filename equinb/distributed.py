@@ -185,18 +185,12 @@ def gathered_loss_and_grads(fn: Callable, # importable loss function of row-alig
     grads = [torch.cat([r['grads'][i] for r in res]) / nprocs for i in range(len(inputs))]
     return loss, grads
 
-# %% ../nbs/07_distributed.ipynb #8eb28f5c
+# %% ../nbs/07_distributed.ipynb #22faf2d6
 def _variance_covariance(z: torch.Tensor, # (N, D) this process's embeddings
-                         gamma: float = 1.0, # target standard deviation
-                         eps: float = 1e-4 # added to the variance
                         ) -> torch.Tensor:
-    "VICReg's variance hinge plus its off-diagonal covariance penalty, on the gathered global batch."
-    z = all_gather_with_grad(z)
-    z = z - z.mean(0)
-    std = torch.sqrt(z.var(0) + eps)
-    cov = z.T @ z / (len(z) - 1)
-    off = cov - torch.diag(torch.diag(cov))
-    return torch.relu(gamma - std).mean() + off.pow(2).sum() / z.shape[1]
+    "VICReg's variance plus covariance term (chapter 13's functions), on the gathered global batch."
+    from equinb.methods.vicreg import variance_loss, covariance_loss   # vicreg imports this module
+    return variance_loss(z) + covariance_loss(z)
 
 # %% ../nbs/07_distributed.ipynb #0ac78add
 def _loss_total(fn: Callable, *xs) -> torch.Tensor:

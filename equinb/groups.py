@@ -14,7 +14,7 @@ from .core import check_images
 
 # %% auto #0
 __all__ = ['rotation_matrix', 'affine', 'compose_affine', 'invert_affine', 'apply_affine', 'warp_images', 'wrap_angle', 'Group',
-           'SO2', 'CyclicGroup', 'FlipGroup', 'O2', 'DihedralGroup', 'ScalingGroup', 'SO3']
+           'SO2', 'CyclicGroup', 'FlipGroup', 'O2', 'DihedralGroup', 'ScalingGroup', 'rotate_images', 'SO3']
 
 # %% ../nbs/01_groups.ipynb #170bebf3
 def rotation_matrix(theta: torch.Tensor # (B,) angles in radians; positive = counter-clockwise as displayed
@@ -346,7 +346,17 @@ class ScalingGroup(Group):
     def distance(self, a, b): return (a - b).abs()
     def matrix(self, g): return torch.exp(g.float())[:, None, None] * torch.eye(2, device=g.device)
 
-# %% ../nbs/01_groups.ipynb #f5312cef
+# %% ../nbs/01_groups.ipynb #b813755b
+def rotate_images(x: torch.Tensor, # (B, C, H, W) images
+                  angles: torch.Tensor # (B,) angles in radians, counter-clockwise positive
+                 ) -> torch.Tensor:
+    "Rotate each image about its centre by its angle: `SO2().act_on_images` (one bilinear resample, zeros outside)."
+    check_images(x)
+    angles = torch.as_tensor(angles, dtype=x.dtype, device=x.device)
+    if angles.shape != (x.shape[0],): raise ValueError(f"angles must have shape ({x.shape[0]},), got {tuple(angles.shape)}")
+    return SO2().act_on_images(angles, x)
+
+# %% ../nbs/01_groups.ipynb #855bb6e3
 def _qmul(a, b):
     w1, x1, y1, z1 = a.unbind(-1); w2, x2, y2, z2 = b.unbind(-1)
     return torch.stack([w1 * w2 - x1 * x2 - y1 * y2 - z1 * z2,
