@@ -3,12 +3,13 @@
 
 1. sync: `nbdev-clean`, `nbdev-export` and `tools/readme.py` must change no file under nbs/,
    equinb/ or README.md (the notebooks are the source of truth; the package is their export);
-2. wheel: build equinb's wheel and import every module from it, away from the source tree;
+2. wheel: build equinb's wheel, install it into a fresh venv outside the source tree, import every module,
+   run every console script's --help and the README's python snippets from there;
 3. notebooks: `nbdev-test`, counting notebooks passed and failed (nbdev-test prints no count).
 
     python tools/run_tests.py [--flags "slow gpu"] [--workers 2] [--skip-sync] [--skip-wheel]
 """
-import argparse, hashlib, os, re, subprocess, sys, tempfile, zipfile
+import argparse, hashlib, os, re, shutil, subprocess, sys, tempfile, zipfile
 from pathlib import Path
 
 root = Path(__file__).resolve().parents[1]
@@ -33,24 +34,82 @@ def check_sync():
     print(f'sync: ok ({len(after)} files unchanged by nbdev-clean + nbdev-export + readme)')
 
 
+def _console_scripts(whl: Path) -> list[str]:
+    "The console-script names a wheel declares (its entry_points.txt)."
+    with zipfile.ZipFile(whl) as z:
+        name = next((n for n in z.namelist() if n.endswith('.dist-info/entry_points.txt')), None)
+        text = z.read(name).decode() if name else ''
+    names, section = [], None
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith('['): section = line.strip('[]')
+        elif section == 'console_scripts' and '=' in line: names.append(line.split('=')[0].strip())
+    return names
+
+
+def _readme_snippets() -> list[str]:
+    "The ```python blocks of README.md, in order."
+    readme = root / 'README.md'
+    return re.findall(r'```python\n(.*?)```', readme.read_text(), flags=re.S) if readme.exists() else []
+
+
 def check_wheel():
-    "Build the wheel, then import each module it holds from an unpacked copy, outside the repo."
+    """Build the wheel, install it into a fresh venv outside the source tree, then from there import every module,
+    run every console script's `--help` and the README's python snippets.
+
+    Offline by design: the wheel is built with this environment's setuptools (`--no-build-isolation`), the venv is
+    made without pip, and a `.pth` line puts this environment's site-packages (torch, numpy, pip, ...) after the
+    venv's own.  A `.pth` line only adds a path: the editable install's finder (which maps `equinb` to the source
+    tree) is never executed there, so `equinb` can only come from the wheel."""
+    import sysconfig
     with tempfile.TemporaryDirectory() as d:
         d = Path(d)
-        subprocess.run([sys.executable, '-m', 'pip', 'wheel', '-q', '--no-deps', '-w', str(d / 'dist'), str(root)],
-                       check=True)
+        src = d / 'src'                # a clean copy: a stale build/ in the checkout must not leak into the wheel
+        shutil.copytree(root / 'equinb', src / 'equinb', ignore=shutil.ignore_patterns('__pycache__', '*.pyc'))
+        for f in ('pyproject.toml', 'README.md', 'LICENSE'):
+            if (root / f).exists(): shutil.copy2(root / f, src / f)
+        subprocess.run([sys.executable, '-m', 'pip', 'wheel', '-q', '--no-deps', '--no-build-isolation',
+                        '-w', str(d / 'dist'), str(src)], check=True, cwd=d)
         whl, = (d / 'dist').glob('equinb-*.whl')
-        site = d / 'site'
-        zipfile.ZipFile(whl).extractall(site)
-        mods = sorted('.'.join(p.relative_to(site).with_suffix('').parts).removesuffix('.__init__')
-                      for p in site.glob('equinb/**/*.py'))
-        code = ('import importlib, sys\nsys.path.insert(0, sys.argv[1])\n'
+        with zipfile.ZipFile(whl) as z:
+            mods = sorted('.'.join(Path(n).with_suffix('').parts).removesuffix('.__init__')
+                          for n in z.namelist() if n.startswith('equinb/') and n.endswith('.py'))
+        want = sorted('.'.join(p.relative_to(root).with_suffix('').parts).removesuffix('.__init__')
+                      for p in (root / 'equinb').glob('**/*.py') if '__pycache__' not in p.parts)
+        if missing := sorted(set(want) - set(mods)):
+            sys.exit(f'wheel: FAILED: {whl.name} lacks these modules of the source tree (check '
+                     f'[tool.setuptools.packages.find] in pyproject.toml): {", ".join(missing)}')
+        venv = d / 'venv'
+        subprocess.run([sys.executable, '-m', 'venv', '--without-pip', str(venv)], check=True)
+        vpy = venv / 'bin' / 'python'
+        vsite = Path(subprocess.run([str(vpy), '-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'],
+                                    check=True, capture_output=True, text=True).stdout.strip())
+        (vsite / '_equinb_base_env.pth').write_text(sysconfig.get_paths()['purelib'] + '\n')
+        env = {**{k: v for k, v in os.environ.items() if k not in ('PYTHONPATH', 'VIRTUAL_ENV')},
+               'PYTHONNOUSERSITE': '1', 'MPLBACKEND': 'Agg'}
+        subprocess.run([str(vpy), '-m', 'pip', 'install', '-q', '--no-deps', '--no-index', str(whl)],
+                       check=True, cwd=d, env=env)
+        code = ('import importlib, sys\n'
                 'for m in sys.argv[2:]:\n'
                 '    f = importlib.import_module(m).__file__\n'
-                '    assert f.startswith(sys.argv[1]), f"{m} imported from {f}, not the wheel"\n')
-        env = {**os.environ, 'PYTHONPATH': ''}
-        subprocess.run([sys.executable, '-c', code, str(site), *mods], cwd=d, env=env, check=True)
-        print(f'wheel: ok ({whl.name}: {len(mods)} modules import from the wheel)')
+                '    assert f.startswith(sys.argv[1]), f"{m} imported from {f}, not the installed wheel"\n')
+        subprocess.run([str(vpy), '-c', code, str(vsite), *mods], cwd=d, env=env, check=True)
+        scripts = _console_scripts(whl)
+        for s in scripts:
+            exe = venv / 'bin' / s
+            r = subprocess.run([str(exe), '--help'], cwd=d, env=env, capture_output=True, text=True)
+            if r.returncode != 0 or 'usage' not in r.stdout.lower():
+                sys.exit(f'wheel: FAILED: `{s} --help` from the installed wheel exited {r.returncode}:\n'
+                         f'{r.stdout[-2000:]}{r.stderr[-2000:]}')
+        snippets = _readme_snippets()
+        if snippets:
+            r = subprocess.run([str(vpy), '-c', '\n'.join(snippets)], cwd=d, env=env, capture_output=True, text=True)
+            if r.returncode != 0:
+                sys.exit(f'wheel: FAILED: the README python snippets, run from the installed wheel, exited '
+                         f'{r.returncode}:\n{r.stdout[-2000:]}{r.stderr[-3000:]}')
+        print(f'wheel: ok ({whl.name} installed into a fresh venv: {len(mods)} modules import from it, '
+              f'{len(scripts)} console scripts answer --help ({", ".join(scripts)}), '
+              f'{len(snippets)} README snippets run)')
 
 
 def run_notebooks(flags, workers):
