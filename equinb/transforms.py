@@ -15,10 +15,10 @@ from .core import check_images
 from .groups import warp_images, affine, compose_affine, invert_affine, rotation_matrix, SO2, _d4_codes
 
 # %% auto #0
-__all__ = ['TRANSFORMS', 'TxParams', 'Transform', 'crop_matrix', 'RandomResizedCrop', 'CenterCrop', 'Resize', 'RandomRotation',
-           'RandomRightAngle', 'RandomHorizontalFlip', 'RandomVerticalFlip', 'rgb_to_gray', 'adjust_brightness',
-           'adjust_contrast', 'adjust_saturation', 'adjust_hue', 'ColorJitter', 'RandomGrayscale', 'gaussian_blur3',
-           'RandomGaussianBlur', 'parse_tx', 'get_transform', 'Compose']
+__all__ = ['ENCODINGS', 'TRANSFORMS', 'TxParams', 'Transform', 'crop_matrix', 'crop_resize', 'sca_encoding', 'RandomResizedCrop',
+           'CenterCrop', 'Resize', 'RandomRotation', 'RandomRightAngle', 'RandomHorizontalFlip', 'RandomVerticalFlip',
+           'rgb_to_gray', 'adjust_brightness', 'adjust_contrast', 'adjust_saturation', 'adjust_hue', 'ColorJitter',
+           'RandomGrayscale', 'gaussian_blur3', 'RandomGaussianBlur', 'parse_tx', 'get_transform', 'Compose']
 
 # %% ../nbs/02_transforms.ipynb #9f19d584
 @dataclass
@@ -90,32 +90,80 @@ class Transform:
         args = ', '.join(f'{k}={v!r}' for k, v in vars(self).items())
         return f"{type(self).__name__}({args})"
 
-# %% ../nbs/02_transforms.ipynb #49ae5af6
+# %% ../nbs/02_transforms.ipynb #be114528
 def crop_matrix(box: torch.Tensor, # (B, 4) [top, left, height, width] in pixels
-                hw: tuple # the input (H, W)
+                hw: tuple, # the input (H, W)
+                out_hw: Optional[tuple] = None # the output (S_h, S_w); None: the box's own size (no resize)
                ) -> torch.Tensor:
-    "(B, 2, 3) maps from the crop's output normalised coordinates to the input's."
+    "(B, 2, 3) maps from the crop's output normalised coordinates to the input's (corner pixels on corner pixels)."
     H, W = hw
     b = box.float()
     top, left, h, w = b.unbind(-1)
-    lin = torch.diag_embed(torch.stack([w / W, h / H], -1))
+    def scale(n, s, N):                        # box extent n input pixels -> s output pixels, input size N
+        if s is None: return n / N
+        return (n - 1) / (s - 1) * (s / N) if s > 1 else torch.zeros_like(n)
+    sh, sw = (None, None) if out_hw is None else out_hw
+    lin = torch.diag_embed(torch.stack([scale(w, sw, W), scale(h, sh, H)], -1))
     return affine(lin, torch.stack([-1 + (2 * left + w) / W, -1 + (2 * top + h) / H], -1))
+
+def crop_resize(x: torch.Tensor, # (B, C, H, W) images
+                box: torch.Tensor, # (B, 4) [top, left, height, width] in pixels, inside the image
+                out_hw: tuple # the output (S_h, S_w)
+               ) -> torch.Tensor:
+    "Crop each box and resize it bilinearly, corner pixels on corner pixels, as separable `lerp`s (exact on constants)."
+    B, C, H, W = x.shape
+    def axis(start, n, s, N):                  # sample positions, lower neighbours and weights along one axis
+        step = torch.where(n > 1, (n - 1).float(), torch.zeros_like(n, dtype=torch.float)) / max(s - 1, 1)
+        pos = start.float()[:, None] + step[:, None] * torch.arange(s, device=x.device, dtype=torch.float)
+        i0 = pos.floor().long().clamp(0, N - 1)
+        return i0, (i0 + 1).clamp(max=N - 1), (pos - i0).clamp(0, 1).to(x.dtype)
+    sh, sw = out_hw
+    y0, y1, ty = axis(box[:, 0], box[:, 2], sh, H)
+    x0, x1, tx = axis(box[:, 1], box[:, 3], sw, W)
+    rows = lambda i: x.gather(2, i[:, None, :, None].expand(B, C, sh, W))
+    r = torch.lerp(rows(y0), rows(y1), ty[:, None, :, None])                          # (B, C, S_h, W)
+    cols = lambda i: r.gather(3, i[:, None, None, :].expand(B, C, sh, sw))
+    return torch.lerp(cols(x0), cols(x1), tx[:, None, None, :])
 
 def _crop_value(box, hw):
     H, W = hw
     top, left, h, w = box.float().unbind(-1)
     return torch.stack([torch.log(W / w), torch.log(H / h), -1 + (2 * left + w) / W, -1 + (2 * top + h) / H], -1)
 
+ENCODINGS = ('ml-duet', 'equinb')
+
+def _check_encoding(encoding, code):
+    if encoding not in ENCODINGS: raise ValueError(f"{code}: unknown encoding {encoding!r}; choose one of {list(ENCODINGS)}")
+    return encoding
+
+def sca_encoding(box: torch.Tensor, # (B, 4) long [top, left, height, width] in input pixels
+                 hw: tuple, # the input (H, W)
+                 out_hw: tuple, # the output (S_h, S_w)
+                 encoding: str = 'ml-duet' # 'ml-duet' or 'equinb'
+                ) -> torch.Tensor:
+    "DUET's [0, 1] encoding of crop boxes: ml-duet's 1 - (h - 1)/S_h (clipped to [0, 1]) or equinb's 1 - w/W."
+    _check_encoding(encoding, 'sca')
+    h, w = box[:, 2].float(), box[:, 3].float()
+    if encoding == 'equinb': return 1 - w / hw[1]
+    return (1 - (h - 1) / out_hw[0]).clamp(0, 1)
+
 class RandomResizedCrop(Transform):
     "`sca`: crop a random box (area fraction in `scale`, aspect in `ratio`) and resize it to `size`."
     code, geometric = 'sca', True
+    padding_mode = 'border'    # the map stays inside the box; border padding only absorbs rounding at its edge
     def __init__(self, size=None, # output (H, W) or int; None keeps the input size
                  scale=(0.2, 1.0), # range of the box's area as a fraction of the image
                  ratio=(3 / 4, 4 / 3), # range of the box's aspect ratio w / h
-                 attempts: int = 10 # tries per sample before falling back to the whole image
+                 attempts: int = 10, # tries per sample before falling back to the whole image
+                 encoding: str = 'ml-duet' # 'ml-duet': 1 - (h - 1)/S_h; 'equinb': 1 - w/W
                 ):
         self.size, self.scale, self.ratio, self.attempts = _check_size(size, 'sca'), tuple(scale), tuple(ratio), attempts
         if not 0 < self.scale[0] <= self.scale[1] <= 1: raise ValueError(f"scale must satisfy 0 < lo <= hi <= 1, got {scale}")
+        self.encoding = _check_encoding(encoding, 'sca')
+    def apply(self, x, params, inplace: bool = False):
+        "Crop and resize the drawn boxes (`crop_resize`); the same as warping with `params.matrix`, up to rounding."
+        check_images(x)
+        return crop_resize(x, params.box.to(x.device), params.size)
     def sample(self, n, hw, generator=None, device=None):
         H, W = hw
         dev = _dev(generator, device)
@@ -132,23 +180,30 @@ class RandomResizedCrop(Transform):
         top = torch.minimum((u[:, 0] * (H - h + 1)).long(), H - h)
         left = torch.minimum((u[:, 1] * (W - w + 1)).long(), W - w)
         box = torch.stack([top, left, h, w], -1)
-        return TxParams('sca', _crop_value(box, hw), (1 - w.float() / W)[:, None], torch.ones(n, dtype=torch.bool, device=dev),
-                        matrix=crop_matrix(box, hw), size=self.size or tuple(hw), box=box)
+        out = self.size or tuple(hw)
+        enc = sca_encoding(box, hw, out, self.encoding)
+        return TxParams('sca', _crop_value(box, hw), enc[:, None], torch.ones(n, dtype=torch.bool, device=dev),
+                        matrix=crop_matrix(box, hw, out), size=out, box=box)
 
 class CenterCrop(Transform):
     "`ccr`: the central `size` box (torchvision's rounding of the offset)."
     code, geometric = 'ccr', True
+    padding_mode = 'border'
     def __init__(self, size # output (H, W) or int; must fit inside the input
                 ):
         self.size = _check_size(size, 'ccr')
         if self.size is None: raise ValueError("ccr needs a size: CenterCrop(size=(H, W)) or Compose(..., size=...)")
+    def apply(self, x, params, inplace: bool = False):
+        "Slice the central box (exact)."
+        check_images(x)
+        return crop_resize(x, params.box.to(x.device), params.size)
     def sample(self, n, hw, generator=None, device=None):
         H, W = hw; h, w = self.size
         if h > H or w > W: raise ValueError(f"ccr: crop {self.size} does not fit in images of size {hw}")
         dev = _dev(generator, device)
         box = torch.tensor([int(round((H - h) / 2)), int(round((W - w) / 2)), h, w], device=dev).expand(n, 4).clone()
         return TxParams('ccr', _crop_value(box, hw), torch.zeros(n, 0, device=dev), torch.ones(n, dtype=torch.bool, device=dev),
-                        matrix=crop_matrix(box, hw), size=self.size, box=box)
+                        matrix=crop_matrix(box, hw, self.size), size=self.size, box=box)
 
 class Resize(Transform):
     "`res`: bilinear resize to `size` (no antialiasing)."
@@ -208,7 +263,7 @@ class RandomVerticalFlip(_RandomFlip):
     "`flv`: mirror top-bottom with probability p (exact)."
     code, axis = 'flv', 1
 
-# %% ../nbs/02_transforms.ipynb #83316113
+# %% ../nbs/02_transforms.ipynb #73102f9f
 _GRAY = (0.299, 0.587, 0.114)
 
 def rgb_to_gray(x: torch.Tensor # (B, 3, H, W) RGB images
@@ -277,7 +332,7 @@ def adjust_hue(x: torch.Tensor, # (B, 3, H, W) RGB images in [0, 1]
     torch.sub(mx, v[:, 1:], out=y[:, 1:])
     return y
 
-# %% ../nbs/02_transforms.ipynb #fc84198f
+# %% ../nbs/02_transforms.ipynb #7ffaf4bd
 class ColorJitter(Transform):
     "`jit`: brightness, contrast, saturation, hue jitter (in that order) with probability p."
     code = 'jit'
@@ -355,15 +410,18 @@ class RandomGaussianBlur(Transform):
     code = 'blu'
     def __init__(self, sigma=(0.1, 2.0), # range of the std in pixels
                  p: float = 0.5, # probability per sample
-                 kernel_size: int = 3 # only 3 is implemented (DUET's setting)
+                 kernel_size: int = 3, # only 3 is implemented (DUET's setting)
+                 encoding: str = 'ml-duet' # 'ml-duet': 1 if blurred else 0; 'equinb': (sigma - lo)/(hi - lo), 0 if not
                 ):
         if kernel_size != 3: raise ValueError(f"blu: only kernel_size=3 is implemented, got {kernel_size}")
         self.sigma, self.p, self.kernel_size = tuple(sigma), _check_p(p), kernel_size
+        self.encoding = _check_encoding(encoding, 'blu')
     def sample(self, n, hw, generator=None, device=None):
         s = _u(n, self.sigma[0], self.sigma[1], generator, device)
         on = _bern(n, self.p, generator, s.device)
         s = torch.where(on, s, torch.zeros_like(s))
-        duet = torch.where(on, (s - self.sigma[0]) / (self.sigma[1] - self.sigma[0]), torch.zeros_like(s))
+        if self.encoding == 'ml-duet': duet = on.float()
+        else: duet = torch.where(on, (s - self.sigma[0]) / (self.sigma[1] - self.sigma[0]), torch.zeros_like(s))
         return TxParams('blu', s[:, None], duet[:, None], on)
     def apply(self, x, params, inplace: bool = False):
         "Blur with the drawn sigmas; sigma = 0 (not applied) is the exact identity kernel [0, 1, 0]."
@@ -376,7 +434,7 @@ class RandomGaussianBlur(Transform):
         if len(idx): y.index_copy_(0, idx, gaussian_blur3(x.index_select(0, idx), s[idx]))
         return y
 
-# %% ../nbs/02_transforms.ipynb #9e9e2a71
+# %% ../nbs/02_transforms.ipynb #bdfdfadf
 TRANSFORMS = {'sca': RandomResizedCrop, 'rot': RandomRotation, 'ron': RandomRightAngle,
               'fli': RandomHorizontalFlip, 'flv': RandomVerticalFlip, 'blu': RandomGaussianBlur,
               'gra': RandomGrayscale, 'jit': ColorJitter, 'res': Resize, 'ccr': CenterCrop}
@@ -397,7 +455,7 @@ def get_transform(code: str, # one of TRANSFORMS' keys
     if code not in TRANSFORMS: raise ValueError(f"unknown transform code {code!r}; valid codes: {' '.join(TRANSFORMS)}")
     return TRANSFORMS[code](**kw)
 
-# %% ../nbs/02_transforms.ipynb #82904287
+# %% ../nbs/02_transforms.ipynb #87f21f39
 class Compose:
     "Apply transforms by code in order; returns `(x, {code: TxParams})`, geometric runs fused into one resample."
     def __init__(self, codes: Union[str, Sequence[str]], # e.g. 'sca rot jit gra blu' or a list of codes
@@ -436,6 +494,10 @@ class Compose:
         B, hw = x.shape[0], tuple(x.shape[-2:])
         params, stages = {}, []
         for block in self._blocks():
+            if len(block) == 1 and block[0].code in ('sca', 'ccr'):     # a lone crop: exact slicing + lerps
+                p = block[0].sample(B, hw, generator=generator, device=x.device)
+                params[block[0].code] = p; stages.append((block[0], p)); hw = p.size
+                continue
             A = None
             for t in block:
                 p = t.sample(B, hw, generator=generator, device=x.device)
@@ -444,7 +506,7 @@ class Compose:
                 A = p.matrix if A is None else compose_affine(A, p.matrix)
                 hw = p.size
             if A is not None:
-                pad = 'border' if all(t.code == 'res' for t in block) else 'zeros'
+                pad = 'border' if all(t.code in ('res', 'sca', 'ccr') for t in block) else 'zeros'
                 stages.append(('warp', A, hw, pad, _d4_codes(A.to(x), x, hw) is not None))
         return params, stages
 
