@@ -20,10 +20,11 @@ from .groups import SO2, warp_images, wrap_angle, rotate_images
 from .data import save_dataset, load_dataset
 
 # %% auto #0
-__all__ = ['ESTIMATORS', 'pose_matrix', 'pose_angle', 'SteerableEncoder', 'symmetry_ae_loss', 'CanonicalDecoder', 'SymmetryAE',
-           'knn', 'cyclic_templates', 'angle_histogram', 'cyclic_kl', 'Estimator', 'get_estimator', 'estimate_symmetry',
-           'embed_dataset', 'symmetry_levels', 'SymmetryLevelNet', 'symmetry_level_loss', 'canonicalize',
-           'save_standardized', 'load_standardized', 'detect_ood', 'detect_ood_cyclic']
+__all__ = ['DEFINITIONS', 'ESTIMATORS', 'pose_matrix', 'pose_angle', 'SteerableEncoder', 'symmetry_ae_loss', 'CanonicalDecoder',
+           'SymmetryAE', 'knn', 'truncated_normal_sigma', 'cyclic_templates', 'angle_histogram', 'cyclic_kl',
+           'Estimator', 'get_estimator', 'estimate_symmetry', 'embed_dataset', 'symmetry_levels', 'SymmetryLevelNet',
+           'symmetry_level_loss', 'canonicalize', 'save_standardized', 'load_standardized', 'detect_ood',
+           'detect_ood_cyclic']
 
 # %% ../nbs/50_symmetry.ipynb #a9670ebb
 def pose_matrix(v: torch.Tensor, # (B, 2) pose vectors
@@ -176,16 +177,67 @@ def knn(emb: torch.Tensor, # (N, d) embeddings
         out.append(d.topk(k, dim=1, largest=False).indices)
     return torch.cat(out)
 
-# %% ../nbs/50_symmetry.ipynb #9b29d760
-def _moments(a: torch.Tensor) -> torch.Tensor: return 2 * a.mean(dim=1)
+# %% ../nbs/50_symmetry.ipynb #8a21fd00
+_HALF_NORMAL_SD = math.sqrt(1 - 2 / math.pi) # std of |g| for g ~ N(0, 1)
+DEFINITIONS = ('equinb', 'ssl-sym')
 
-def _moments_outliers(a: torch.Tensor, n_std: float = 2.) -> torch.Tensor:
-    keep = a <= a.mean(dim=1, keepdim=True) + n_std * a.std(dim=1, keepdim=True)
-    return 2 * (a * keep).sum(dim=1) / keep.sum(dim=1).clamp(min=1)
+def _check_definition(definition: str):
+    if definition not in DEFINITIONS: raise ValueError(f"unknown definition {definition!r}: choose one of {list(DEFINITIONS)}")
 
-def _mle(a: torch.Tensor) -> torch.Tensor: return a.max(dim=1).values
+def _keep(a: torch.Tensor, n_std: float) -> torch.Tensor:
+    "The seed's outlier rule on |g|: keep the entries <= row mean + n_std row stds (unbiased)."
+    return a <= a.mean(dim=1, keepdim=True) + n_std * a.std(dim=1, keepdim=True)
 
-def _half_normal(a: torch.Tensor) -> torch.Tensor: return a.pow(2).mean(dim=1).sqrt()
+def truncated_normal_sigma(rms: torch.Tensor, # (B,) RMS of the kept values (about 0)
+                           cut: torch.Tensor, # (B,) cut-off: only values with |g| <= cut were kept
+                           iters: int = 60, # bisection steps on log(cut / sigma)
+                          ) -> torch.Tensor:
+    "The sigma of N(0, sigma^2) whose part inside [-cut, cut] has this RMS (solves rms = sigma sqrt(h(cut / sigma)))."
+    r, c = rms.double(), cut.double().clamp_min(1e-12)
+    def q(t):  # RMS / cut of N(0, 1) truncated at +-t, as a function of t = cut / sigma (decreasing)
+        phi, mass = torch.exp(-0.5 * t * t) / math.sqrt(2 * math.pi), torch.erf(t / math.sqrt(2))
+        return torch.sqrt((1 - 2 * t * phi / mass).clamp_min(0)) / t
+    lo, hi = torch.full_like(r, math.log(1e-3)), torch.full_like(r, math.log(50.))
+    target = r / c
+    for _ in range(iters):
+        mid = (lo + hi) / 2
+        big = q(mid.exp()) > target           # q too big: t too small
+        lo, hi = torch.where(big, mid, lo), torch.where(big, hi, mid)
+    return (c / ((lo + hi) / 2).exp()).to(rms.dtype)
+
+def _moments(a, definition='equinb'): return 2 * a.mean(dim=1)
+
+def _moments_outliers(a, n_std: float = 2., definition='equinb'):
+    keep = _keep(a, n_std)
+    kept = a * keep
+    n = keep.sum(dim=1) if definition == 'equinb' else (kept != 0).sum(dim=1)  # seed: exact-zero poses not counted
+    return 2 * kept.sum(dim=1) / n.clamp(min=1)
+
+def _mle(a, definition='equinb'): return a.max(dim=1).values
+
+def _mle_outliers(a, n_std: float = 2., definition='equinb'): return (a * _keep(a, n_std)).max(dim=1).values
+
+def _half_normal(a, definition='equinb'):
+    if definition == 'equinb': return a.pow(2).mean(dim=1).sqrt()       # the MLE of sigma
+    return a.std(dim=1) / _HALF_NORMAL_SD                                # seed: std(|g|) / sqrt(1 - 2/pi)
+
+def _half_normal_outliers(a, n_std: float = 2., definition='equinb'):
+    keep = _keep(a, n_std)
+    if definition == 'ssl-sym': return (a * keep).std(dim=1) / _HALF_NORMAL_SD  # seed: outliers set to 0 and kept in the std
+    rms = ((a * keep).pow(2).sum(dim=1) / keep.sum(dim=1).clamp(min=1)).sqrt()
+    cut = a.mean(dim=1) + n_std * a.std(dim=1)
+    return truncated_normal_sigma(rms, cut)                              # undo the cut-off's shrinkage of sigma
+
+def _gaussian(a, definition='equinb'): return a.std(dim=1)               # signed g (seed: |g|, see below)
+
+def _gaussian_no_outliers(a, n_std: float = 2., definition='equinb'):
+    if definition == 'ssl-sym': return (a * _keep(a, n_std)).std(dim=1)  # seed: |g|, outliers set to 0 and kept
+    keep = _keep(a.abs(), n_std)
+    n = keep.sum(dim=1).clamp(min=2)
+    m = (a * keep).sum(dim=1, keepdim=True) / n[:, None]
+    s = (((a - m) * keep).pow(2).sum(dim=1) / (n - 1)).sqrt()
+    cut = a.abs().mean(dim=1) + n_std * a.abs().std(dim=1)
+    return truncated_normal_sigma(s, cut)
 
 def cyclic_templates(max_order: int = 8, # templates for C_1 .. C_max_order
                      bins: int = 360, # histogram bins over [-pi, pi)
@@ -222,7 +274,7 @@ def cyclic_kl(a: torch.Tensor, # (B, k) signed angles in radians
     hl = torch.where(h > 0, h * (h.clamp_min(1e-30).log()), torch.zeros_like(h))
     return hl.sum(dim=1, keepdim=True) - h @ t.log().T
 
-def _cyclic(a: torch.Tensor, max_order: int = 8, bins: int = 360, sigma_deg: float = 2.) -> torch.Tensor:
+def _cyclic(a: torch.Tensor, max_order: int = 8, bins: int = 360, sigma_deg: float = 2., definition='equinb') -> torch.Tensor:
     return cyclic_kl(a, max_order, bins, sigma_deg).argmin(dim=1) + 1
 
 @dataclass(frozen=True)
@@ -236,7 +288,11 @@ ESTIMATORS = {
     'moments': Estimator(_moments, True),
     'moments_outliers': Estimator(_moments_outliers, True),
     'mle': Estimator(_mle, True),
+    'mle_outliers': Estimator(_mle_outliers, True),
     'gaussian_half_normal': Estimator(_half_normal, True),
+    'gaussian_half_normal_outliers': Estimator(_half_normal_outliers, True),
+    'gaussian': Estimator(_gaussian, False),
+    'gaussian_no_outliers': Estimator(_gaussian_no_outliers, False),
     'cyclic': Estimator(_cyclic, False, discrete=True),
 }
 
@@ -248,15 +304,18 @@ def get_estimator(name: str # a key of `ESTIMATORS`
 
 def estimate_symmetry(angles: torch.Tensor, # (B, k) neighbour poses in radians (signed)
                       estimator: str = 'moments', # a key of `ESTIMATORS`
+                      definition: str = 'equinb', # 'equinb' (corrected) or 'ssl-sym' (the original's formulas, |g| everywhere)
                       **kwargs # passed to the estimator (n_std; max_order, bins, sigma_deg)
                      ) -> torch.Tensor:
-    "Per-row symmetry level: theta in radians, or the cyclic order n in 1..8 for `cyclic`."
+    "Per-row symmetry level: theta (or sigma) in radians, or the cyclic order n in 1..8 for `cyclic`."
     est = get_estimator(estimator)
+    _check_definition(definition)
     if angles.ndim != 2: raise ValueError(f"angles must have shape (B, k), got {tuple(angles.shape)}")
     a = wrap_angle(angles.float())
-    return est.fn(a.abs() if est.on_abs else a, **kwargs)
+    fold = est.on_abs or definition == 'ssl-sym'   # the seed's abs() condition is always true
+    return est.fn(a.abs() if fold else a, definition=definition, **kwargs)
 
-# %% ../nbs/50_symmetry.ipynb #dac43b14
+# %% ../nbs/50_symmetry.ipynb #4c96d149
 @torch.no_grad()
 def embed_dataset(model: SymmetryAE, # a trained IE-AE
                   x: torch.Tensor, # (N, C, H, W) images
@@ -286,7 +345,7 @@ def symmetry_levels(emb: torch.Tensor, # (N, d) invariant embeddings
     idx = knn(emb, k, metric)
     return estimate_symmetry(pose[idx], estimator, **kwargs)
 
-# %% ../nbs/50_symmetry.ipynb #f8baa2d5
+# %% ../nbs/50_symmetry.ipynb #db32af7d
 class SymmetryLevelNet(nn.Module):
     "Rotation-invariant network from images to a symmetry level: `(B,)` radians, or `(B, n_groups)` logits."
     def __init__(self,
@@ -328,7 +387,7 @@ def symmetry_level_loss(pred: torch.Tensor, # network output: (B,) theta, or (B,
         return F.cross_entropy(pred, t)
     raise ValueError(f"unknown kind {kind!r}: use 'regression' or 'cyclic'")
 
-# %% ../nbs/50_symmetry.ipynb #bd946612
+# %% ../nbs/50_symmetry.ipynb #a2373041
 @torch.no_grad()
 def canonicalize(model: SymmetryAE, # a (trained) IE-AE
                  x: torch.Tensor, # (B, C, H, W) images
@@ -357,7 +416,7 @@ def load_standardized(path: str | os.PathLike # a file written by `save_standard
     check_images(d['x'], 'x')
     return d
 
-# %% ../nbs/50_symmetry.ipynb #56a4e121
+# %% ../nbs/50_symmetry.ipynb #6f294173
 def detect_ood(pose: torch.Tensor, # (B,) pose angles in radians
                theta: torch.Tensor, # (B,) predicted levels (half-widths) in radians
                margin: float = 0., # extra tolerance in radians
