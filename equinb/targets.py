@@ -11,7 +11,7 @@ import torch
 from torch import nn
 
 # %% auto #0
-__all__ = ['TARGETS', 'BinnedTarget', 'GaussianTarget', 'VonMisesTarget', 'get_target']
+__all__ = ['GRIDS', 'TARGETS', 'BinnedTarget', 'GaussianTarget', 'VonMisesTarget', 'get_target']
 
 # %% ../nbs/05_targets.ipynb #4c633c46
 def _check_params(params: torch.Tensor # transformation parameters, (B,), (B, 1) or (B, K)
@@ -28,20 +28,25 @@ def _check_params(params: torch.Tensor # transformation parameters, (B,), (B, 1)
         raise ValueError(f"params must be normalised to [0, 1]; got {v} ({int(bad.sum())} value(s) outside)")
     return params
 
-# %% ../nbs/05_targets.ipynb #f6c8a4b9
+# %% ../nbs/05_targets.ipynb #55daf960
+GRIDS = ('midpoint', 'ml-duet')
+
 class BinnedTarget(nn.Module):
     "A distribution over `bins` group bins: a density centred on the parameter, integrated per bin."
     def __init__(self,
                  bins: int, # number of group bins G
                  sub_bins: int = 100, # grid points per bin for the integral (the seed used 100)
+                 grid: str = 'midpoint', # 'midpoint' (sub-bin centres) or 'ml-duet' (linspace(0, 1, G * sub_bins))
                 ):
         super().__init__()
         for name, v in (('bins', bins), ('sub_bins', sub_bins)):
             if not isinstance(v, int) or isinstance(v, bool) or v < 1:
                 raise ValueError(f"{name} must be a positive int, got {v!r}")
-        self.bins, self.sub_bins = bins, sub_bins
+        if grid not in GRIDS: raise ValueError(f"unknown grid {grid!r}; choose one of {list(GRIDS)}")
+        self.bins, self.sub_bins, self.grid_kind = bins, sub_bins, grid
         n = bins * sub_bins
-        self.register_buffer('grid', (torch.arange(n, dtype=torch.float64) + 0.5) / n, persistent=False)
+        g = (torch.arange(n, dtype=torch.float64) + 0.5) / n if grid == 'midpoint' else torch.linspace(0, 1, n, dtype=torch.float64)
+        self.register_buffer('grid', g, persistent=False)
 
     def log_density(self, x: torch.Tensor, mu: torch.Tensor) -> torch.Tensor:
         "Unnormalised log-density at grid points `x` for centres `mu` (broadcasting)."
@@ -62,17 +67,18 @@ class BinnedTarget(nn.Module):
         t = (mass / mass.sum(-1, keepdim=True)).to(p.dtype)
         return t[:, 0] if squeeze else t
 
-    def extra_repr(self): return f"bins={self.bins}, sub_bins={self.sub_bins}"
+    def extra_repr(self): return f"bins={self.bins}, sub_bins={self.sub_bins}, grid={self.grid_kind!r}"
 
-# %% ../nbs/05_targets.ipynb #7cd880eb
+# %% ../nbs/05_targets.ipynb #ed94c734
 class GaussianTarget(BinnedTarget):
     "Gaussian of std `sigma` on [0, 1] (no wrapping), binned into `bins` bins."
     def __init__(self,
                  bins: int, # number of group bins G
                  sigma: float = 0.2, # standard deviation, in units of the normalised parameter
                  sub_bins: int = 100, # grid points per bin
+                 grid: str = 'midpoint', # 'midpoint' or 'ml-duet' (the seed's grid, ends included)
                 ):
-        super().__init__(bins, sub_bins)
+        super().__init__(bins, sub_bins, grid)
         if not (isinstance(sigma, (int, float)) and sigma > 0 and math.isfinite(sigma)):
             raise ValueError(f"sigma must be a positive number, got {sigma!r}")
         self.sigma = float(sigma)
@@ -80,15 +86,16 @@ class GaussianTarget(BinnedTarget):
     def log_density(self, x, mu): return -0.5 * ((x - mu) / self.sigma) ** 2
     def extra_repr(self): return f"{super().extra_repr()}, sigma={self.sigma}"
 
-# %% ../nbs/05_targets.ipynb #aeedfc74
+# %% ../nbs/05_targets.ipynb #b659600a
 class VonMisesTarget(BinnedTarget):
     "von Mises of concentration `kappa` on the circle [0, 2 pi) (wraps around), binned into `bins` bins."
     def __init__(self,
                  bins: int, # number of group bins G
                  kappa: float = 3.0, # concentration (0 = uniform; larger = narrower)
                  sub_bins: int = 100, # grid points per bin
+                 grid: str = 'midpoint', # 'midpoint' or 'ml-duet' (the seed's grid, ends included)
                 ):
-        super().__init__(bins, sub_bins)
+        super().__init__(bins, sub_bins, grid)
         if not (isinstance(kappa, (int, float)) and kappa >= 0 and math.isfinite(kappa)):
             raise ValueError(f"kappa must be a non-negative number, got {kappa!r}")
         self.kappa = float(kappa)
@@ -96,7 +103,7 @@ class VonMisesTarget(BinnedTarget):
     def log_density(self, x, mu): return self.kappa * torch.cos(2 * math.pi * (x - mu))
     def extra_repr(self): return f"{super().extra_repr()}, kappa={self.kappa}"
 
-# %% ../nbs/05_targets.ipynb #8057bb33
+# %% ../nbs/05_targets.ipynb #fe8864bc
 TARGETS: dict[str, type[BinnedTarget]] = {'ga': GaussianTarget, 'vm': VonMisesTarget}
 
 def get_target(name: str, # 'ga' (Gaussian on [0, 1]) or 'vm' (von Mises on the circle)
