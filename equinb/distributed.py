@@ -122,13 +122,22 @@ def all_gather_objects(obj: Any # any picklable object
     dist.all_gather_object(out, obj)
     return out
 
-# %% ../nbs/07_distributed.ipynb #3dd10f1d
+# %% ../nbs/07_distributed.ipynb #85248a3e
 def free_port() -> int:
     "A TCP port on 127.0.0.1 that is free right now."
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
 
+def _pack(fn: Callable, args: tuple):
+    "(fn, args) as cloudpickle bytes (by value: notebook functions travel too), or as they are without cloudpickle."
+    try: import cloudpickle
+    except ImportError: return fn, args
+    return cloudpickle.dumps((fn, args)), None
+
 def _spawn_entry(i, fn, nprocs, port, threads, args):
+    if isinstance(fn, bytes):
+        import pickle
+        fn, args = pickle.loads(fn)
     os.environ.update(RANK=str(i), LOCAL_RANK=str(i), WORLD_SIZE=str(nprocs), LOCAL_WORLD_SIZE=str(nprocs),
                       MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
     torch.set_num_threads(threads)
@@ -138,7 +147,7 @@ def _spawn_entry(i, fn, nprocs, port, threads, args):
         dist.barrier()          # no process leaves the group while another still talks to it
     finally: cleanup_distributed()
 
-def spawn_local(fn: Callable, # importable function run in every process as fn(*args)
+def spawn_local(fn: Callable, # function run in every process as fn(*args) (a notebook's own too, with cloudpickle)
                 nprocs: int = 2, # number of processes
                 args: tuple = (), # its arguments (picklable)
                 timeout: float = 120, # seconds before the processes are killed
@@ -146,8 +155,9 @@ def spawn_local(fn: Callable, # importable function run in every process as fn(*
                ):
     "Run `fn(*args)` in `nprocs` local processes joined in a gloo process group (as torchrun would)."
     import torch.multiprocessing as mp
+    packed, pargs = _pack(fn, args)
     for attempt in (1, 2):
-        ctx = mp.start_processes(_spawn_entry, args=(fn, nprocs, free_port(), threads, args), nprocs=nprocs,
+        ctx = mp.start_processes(_spawn_entry, args=(packed, nprocs, free_port(), threads, pargs), nprocs=nprocs,
                                  join=False, start_method='spawn')
         deadline = time.monotonic() + timeout
         try:
@@ -163,7 +173,7 @@ def spawn_local(fn: Callable, # importable function run in every process as fn(*
             if attempt == 2 or e.signal_name is None: raise
             warnings.warn(f"spawn_local: {e}; retrying once on a new port")
 
-# %% ../nbs/07_distributed.ipynb #8cc3007c
+# %% ../nbs/07_distributed.ipynb #36315833
 def _loss_grad_worker(fn, path, out_dir):
     inputs = torch.load(path)
     xs = [shard_batch(t).detach().clone().requires_grad_(True) for t in inputs]
@@ -171,7 +181,7 @@ def _loss_grad_worker(fn, path, out_dir):
     loss.backward()
     torch.save({'loss': loss.detach(), 'grads': [t.grad for t in xs]}, Path(out_dir) / f'rank{rank()}.pt')
 
-def gathered_loss_and_grads(fn: Callable, # importable loss function of row-aligned tensors -> scalar
+def gathered_loss_and_grads(fn: Callable, # loss function of row-aligned tensors -> scalar (see `spawn_local` for which travel)
                             *inputs: torch.Tensor, # the global batch's inputs (rows divisible by nprocs)
                             nprocs: int = 2, # processes
                             timeout: float = 120 # seconds before giving up
@@ -184,15 +194,3 @@ def gathered_loss_and_grads(fn: Callable, # importable loss function of row-alig
     loss = torch.stack([r['loss'] for r in res]).mean()
     grads = [torch.cat([r['grads'][i] for r in res]) / nprocs for i in range(len(inputs))]
     return loss, grads
-
-# %% ../nbs/07_distributed.ipynb #22faf2d6
-def _variance_covariance(z: torch.Tensor, # (N, D) this process's embeddings
-                        ) -> torch.Tensor:
-    "VICReg's variance plus covariance term (chapter 13's functions), on the gathered global batch."
-    from equinb.methods.vicreg import variance_loss, covariance_loss   # vicreg imports this module
-    return variance_loss(z) + covariance_loss(z)
-
-# %% ../nbs/07_distributed.ipynb #0ac78add
-def _loss_total(fn: Callable, *xs) -> torch.Tensor:
-    "The sum of the 'loss*' entries of a method-style loss `fn(*xs)` that returns a dict (for the checks)."
-    return sum(v for k, v in fn(*xs).items() if k.startswith('loss'))
