@@ -210,18 +210,21 @@ def probe_parts(train_z: torch.Tensor, # training representations (N, D)
     tr, te = parts(train_z, equi), parts(test_z, equi)
     return {k: probe(tr[k], train_y, te[k], test_y, **kw) for k in tr}
 
-# %% ../nbs/30_evaluation.ipynb #785084fe
+# %% ../nbs/30_evaluation.ipynb #3b147969
 def r2_score(y_true: torch.Tensor, # targets (N,) or (N, K)
              y_pred: torch.Tensor, # predictions, same shape
-             multioutput: str = 'uniform_average', # 'raw_values' (one R^2 per output) or 'uniform_average' (their mean)
+             multioutput: str = 'uniform_average', # 'raw_values' (per output), 'uniform_average' (their mean) or 'global' (SIE's: one mean over all entries)
             ) -> torch.Tensor:
-    "Coefficient of determination 1 - SS_res / SS_tot per output (or averaged), as in scikit-learn."
+    "Coefficient of determination 1 - SS_res / SS_tot per output (or averaged, as in scikit-learn), or SIE's global one."
     y_true, y_pred = _as_tensor(y_true, 'y_true').double(), _as_tensor(y_pred, 'y_pred').double()
     if y_true.shape != y_pred.shape: raise ValueError(f"y_true {tuple(y_true.shape)} and y_pred {tuple(y_pred.shape)} must have the same shape")
     if y_true.ndim not in (1, 2) or y_true.shape[0] < 2: raise ValueError(f"need (N,) or (N, K) targets with N >= 2, got shape {tuple(y_true.shape)}")
-    if multioutput not in ('raw_values', 'uniform_average'):
-        raise ValueError(f"multioutput must be 'raw_values' or 'uniform_average', got {multioutput!r}")
+    if multioutput not in ('raw_values', 'uniform_average', 'global'):
+        raise ValueError(f"multioutput must be 'raw_values', 'uniform_average' or 'global', got {multioutput!r}")
     yt, yp = (y_true[:, None], y_pred[:, None]) if y_true.ndim == 1 else (y_true, y_pred)
+    if multioutput == 'global':
+        ss_tot = ((yt - yt.mean()) ** 2).sum(); ss_res = ((yt - yp) ** 2).sum()
+        return 1 - ss_res / ss_tot if ss_tot > 0 else (ss_res == 0).double()
     ss_res = ((yt - yp) ** 2).sum(0)
     ss_tot = ((yt - yt.mean(0)) ** 2).sum(0)
     r2 = torch.where(ss_tot > 0, 1 - ss_res / ss_tot.clamp_min(1e-300),
@@ -229,7 +232,7 @@ def r2_score(y_true: torch.Tensor, # targets (N,) or (N, K)
     if multioutput == 'uniform_average': return r2.mean()
     return r2 if y_true.ndim == 2 else r2[0]
 
-# %% ../nbs/30_evaluation.ipynb #119e7307
+# %% ../nbs/30_evaluation.ipynb #13eef3fa
 def angle_to_cossin(t: torch.Tensor, # targets (N, K), angles in radians in the listed columns
                     angle_dims: Sequence[int], # which columns are angles
                    ) -> torch.Tensor:
@@ -242,7 +245,7 @@ def angle_to_cossin(t: torch.Tensor, # targets (N, K), angles in radians in the 
     cs = [torch.stack([t[:, d].cos(), t[:, d].sin()], 1) for d in dims]
     return torch.cat([t[:, keep]] + cs, 1)
 
-# %% ../nbs/30_evaluation.ipynb #9b69b71b
+# %% ../nbs/30_evaluation.ipynb #3079ee47
 def regression_r2(train_X: torch.Tensor, # training features (N, D)
                   train_t: torch.Tensor, # training targets (N,) or (N, K)
                   test_X: torch.Tensor, # test features (M, D)
@@ -280,7 +283,7 @@ def regression_r2(train_X: torch.Tensor, # training features (N, D)
     r2 = r2_score(test_t, pred, 'raw_values').float().cpu()
     return dict(r2=r2, mean=r2.mean().item(), pred=pred)
 
-# %% ../nbs/30_evaluation.ipynb #4fbe72bc
+# %% ../nbs/30_evaluation.ipynb #9203e000
 def canonical_quaternion(q: torch.Tensor # unit quaternions (..., 4), (w, x, y, z)
                         ) -> torch.Tensor:
     "Sign-canonicalise quaternions: w > 0, or if w == 0 the first nonzero of x, y, z > 0 (q and -q are one rotation)."
@@ -318,7 +321,7 @@ def colour_r2(train_z1, train_z2, train_c, test_z1, test_z2, test_c,
     "SIE's colour prediction: R^2 of the colour parameters (e.g. floor and light hue deltas) from [z1, z2]."
     return pair_r2(train_z1, train_z2, train_c, test_z1, test_z2, test_c, quaternion=False, **kw)
 
-# %% ../nbs/30_evaluation.ipynb #288a35b0
+# %% ../nbs/30_evaluation.ipynb #e8614612
 def _gallery_for(pred, gallery, obj_idx, name='gallery'):
     "Validate a shared (M, D) or per-object (N_obj, V, D) gallery; return it and the per-query object index."
     pred, gallery = _as_tensor(pred, 'pred').float(), _as_tensor(gallery, name).float()
@@ -414,7 +417,7 @@ def rank_metrics(pred: torch.Tensor, # predicted embeddings (N, D)
     out['ranks'] = r
     return out
 
-# %% ../nbs/30_evaluation.ipynb #0d9976e1
+# %% ../nbs/30_evaluation.ipynb #68a8e633
 def shift_group_axis(z: torch.Tensor, # representations (B, G*C), DUET's flattened (G, C) matrix
                      bins: int, # number of group bins G
                      shift: int | torch.Tensor, # bins to roll by: an int, or one per sample (B,)
@@ -479,7 +482,7 @@ def controlled_generation_mse(decoder: Callable, # trained decoder: representati
     "DUET's controlled generation: MSE of decoding group-axis-shifted representations against truly transformed inputs."
     return reconstruction_mse(decoder, shift_group_axis(reps, bins, shift), targets, batch_size)
 
-# %% ../nbs/30_evaluation.ipynb #039b23be
+# %% ../nbs/30_evaluation.ipynb #db7be944
 def equivariance_error(f: Callable, # the map: (B, ...) -> (B, ...)
                        x: torch.Tensor, # inputs (B, ...)
                        g_act_in: Callable, # the group element's action on inputs

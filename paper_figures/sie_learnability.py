@@ -1,0 +1,144 @@
+"""Is the relative rotation between two views of the procedural 3D benchmark learnable at all on a CPU?
+
+A *supervised* siamese network (one small CNN applied to each view, an MLP on the two representations
+concatenated, as SIE's rotation evaluation reads them) is trained to regress the relative rotation of a pair
+of views of the training objects, and scored on pairs of views of held-out (val) objects. The score is SIE's
+R^2 (one global target mean, `equinb.evaluation.r2_score(..., multioutput='global')`) of the sign-canonical
+quaternion (w >= 0), plus the mean geodesic error in degrees. If a supervised network cannot do it, no
+self-supervised representation evaluated by a post-hoc regressor can, and the benchmark has to change.
+
+Each setting is a benchmark (generator arguments) x a training budget. Results are appended to
+paper_figures/sie_learnability.csv as each setting finishes; `--replot` redraws the PNG.
+
+    flock /tmp/coord/cpu.lock env OMP_NUM_THREADS=2 .venv/bin/python paper_figures/sie_learnability.py --settings base
+"""
+from __future__ import annotations
+import argparse, csv, json, math, time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+HERE = Path(__file__).parent
+CSV = HERE / 'sie_learnability.csv'
+
+# benchmark generator arguments (make_benchmark) and training budget per setting
+SETTINGS = {
+    # the comparison's benchmark as it was (chapter 31 defaults): 32 px, 40 objects/class, 12 views
+    'base': dict(bench=dict(size=32, n_classes=10, objects_per_class=40, views_per_object=12), epochs=30, widths=(32, 64, 128, 128)),
+    # more views per object (more distinct pairs per object)
+    'views24': dict(bench=dict(size=32, n_classes=10, objects_per_class=40, views_per_object=24), epochs=30, widths=(32, 64, 128, 128)),
+    # higher resolution
+    'size64': dict(bench=dict(size=64, n_classes=10, objects_per_class=40, views_per_object=12), epochs=30, widths=(32, 64, 128, 128)),
+    # longer training on the base benchmark
+    'base_long': dict(bench=dict(size=32, n_classes=10, objects_per_class=40, views_per_object=12), epochs=80, widths=(32, 64, 128, 128)),
+}
+
+
+def quat_geodesic_deg(q1: torch.Tensor, q2: torch.Tensor) -> torch.Tensor:
+    "Angle (degrees) of the rotation between unit quaternions (either sign)."
+    d = (F.normalize(q1, dim=-1) * F.normalize(q2, dim=-1)).sum(-1).abs().clamp(max=1)
+    return torch.rad2deg(2 * torch.acos(d))
+
+
+class Siamese(nn.Module):
+    def __init__(self, widths, hidden=512):
+        super().__init__()
+        from equinb.encoders import get_encoder
+        self.enc = get_encoder('small_cnn', in_channels=3, widths=tuple(widths))
+        D = self.enc.out_dim
+        self.head = nn.Sequential(nn.Linear(2 * D, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU(), nn.Linear(hidden, 4))
+
+    def forward(self, x1, x2):
+        z = self.enc(torch.cat([x1, x2]))
+        z1, z2 = z.chunk(2)
+        return self.head(torch.cat([z1, z2], 1))
+
+
+def run_setting(name: str, seed: int = 0, batch: int = 128, steps_per_epoch: int | None = None) -> dict:
+    from equinb.bench3d import get_bench3d, relative_quaternion
+    from equinb.evaluation import r2_score, canonical_quaternion
+    s = SETTINGS[name]
+    t0 = time.time()
+    tr = get_bench3d(None, 'train', progress=False, **s['bench']).preload(progress=False)
+    va = get_bench3d(None, 'val', progress=False, **s['bench']).preload(progress=False)
+    t_gen = time.time() - t0
+    torch.manual_seed(seed)
+    mean = tr.images.float().div(255).mean((0, 1, 3, 4)).view(1, 3, 1, 1)
+    std = tr.images.float().div(255).std((0, 1, 3, 4)).view(1, 3, 1, 1)
+    norm = lambda x: (x - mean) / std
+    net = Siamese(s['widths'])
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+    N, V = tr.images.shape[:2]
+    spe = steps_per_epoch or max(1, (N * 8) // batch)  # 8 pairs per object per epoch
+    total = s['epochs'] * spe
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=2e-3, total_steps=total, pct_start=0.1)
+    g = torch.Generator().manual_seed(seed)
+    net.train()
+    t1 = time.time()
+    for step in range(total):
+        idx = torch.randint(0, N, (batch,), generator=g)
+        x1, x2, _, q, _ = tr.pairs(idx, generator=g)
+        loss = F.mse_loss(net(norm(x1), norm(x2)), canonical_quaternion(q))
+        opt.zero_grad(); loss.backward(); opt.step(); sched.step()
+        if step % spe == 0: print(f'{name} epoch {step // spe} loss {loss.item():.4f} ({time.time() - t1:.0f}s)', flush=True)
+    t_train = time.time() - t1
+    # held-out objects: every ordered pair of distinct views
+    net.eval()
+    with torch.no_grad():
+        Nv, Vv = va.images.shape[:2]
+        X = va.images.reshape(Nv * Vv, *va.images.shape[2:]).float().div(255)
+        Z = torch.cat([net.enc(norm(X[i:i + 512])) for i in range(0, len(X), 512)]).reshape(Nv, Vv, -1)
+        o, a, b = [], [], []
+        for i in range(Vv):
+            for j in range(Vv):
+                if i != j: a.append(i); b.append(j)
+        a, b = torch.tensor(a).repeat(Nv), torch.tensor(b).repeat(Nv)
+        o = torch.arange(Nv).repeat_interleave(Vv * (Vv - 1))
+        q = canonical_quaternion(relative_quaternion(va.latents[o, a, :3].double(), va.latents[o, b, :3].double()).float())
+        pred = torch.cat([net.head(torch.cat([Z[o[i:i + 4096], a[i:i + 4096]], Z[o[i:i + 4096], b[i:i + 4096]]], 1))
+                          for i in range(0, len(o), 4096)])
+        # the same network on training objects (generalisation gap)
+        idx = torch.arange(min(N, 80)).repeat_interleave(8)
+        x1, x2, _, qt, _ = tr.pairs(idx, generator=torch.Generator().manual_seed(123))
+        pt = net(norm(x1), norm(x2))
+    res = dict(setting=name, seed=seed, **{k: v for k, v in s['bench'].items()}, epochs=s['epochs'], steps=total, batch=batch,
+               widths='-'.join(map(str, s['widths'])),
+               r2_val=r2_score(q, pred, 'global').item(), r2_val_percol=r2_score(q, pred).item(),
+               deg_val=quat_geodesic_deg(pred, q).mean().item(), deg_val_median=quat_geodesic_deg(pred, q).median().item(),
+               r2_train=r2_score(canonical_quaternion(qt), pt, 'global').item(),
+               deg_chance=quat_geodesic_deg(q[torch.randperm(len(q), generator=torch.Generator().manual_seed(0))], q).mean().item(),
+               gen_seconds=round(t_gen, 1), train_seconds=round(t_train, 1))
+    print(json.dumps(res), flush=True)
+    new = not CSV.exists()
+    with CSV.open('a', newline='') as f:
+        w = csv.DictWriter(f, fieldnames=list(res)); 
+        if new: w.writeheader()
+        w.writerow(res)
+    return res
+
+
+def replot():
+    import matplotlib; matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    import pandas as pd
+    df = pd.read_csv(CSV)
+    fig, ax = plt.subplots(1, 2, figsize=(9, 3))
+    lab = df['setting'] + ' s' + df['seed'].astype(str)
+    ax[0].barh(lab, df['r2_val']); ax[0].axvline(0.8, ls='--', c='k'); ax[0].set_xlabel('held-out rotation $R^2$ (SIE definition)')
+    ax[1].barh(lab, df['deg_val']); ax[1].barh(lab, df['deg_chance'], fill=False, ls=':')
+    ax[1].set_xlabel('mean geodesic error (deg); dotted: shuffled')
+    plt.tight_layout(); plt.savefig(HERE / 'sie_learnability.png', dpi=120)
+
+
+if __name__ == '__main__':
+    p = argparse.ArgumentParser()
+    p.add_argument('--settings', nargs='+', default=['base'])
+    p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--replot', action='store_true')
+    a = p.parse_args()
+    if not a.replot:
+        for s in a.settings: run_setting(s, a.seed)
+    replot()
