@@ -607,7 +607,7 @@ def load_dataset(path: str | os.PathLike, # a file written by `save_dataset`
     if len(set(lens.values())) != 1: raise ValueError(f"{path}: tensors have different lengths {lens}")
     return dict(t)
 
-# %% ../nbs/03_data.ipynb #d231d2a6
+# %% ../nbs/03_data.ipynb #bba290c7
 SOURCES = ('digits', 'mnist', 'fashion_mnist', 'rotmnist_amat', 'cifar10', 'cifar100')
 VARIANT_SOURCES = ('digits', 'mnist', 'fashion_mnist')
 ALIASES = {'RotFashionMNIST': ('RotMNIST', 'fashion_mnist')}   # name -> (variant, source)
@@ -655,6 +655,8 @@ def describe_source(source: str | None = None, # a source name; None = default_s
         return f"data: MNIST IDX files in {where}"
     if source == 'digits':
         return "data: scikit-learn's 1,797 8x8 digits, upsampled (the no-set-up fallback; `make data` brings real MNIST in)"
+    if source == 'fashion_mnist':
+        return f"data: Fashion-MNIST IDX files in {_idx_files(fashion_mnist_dirs(root), 'train')[0].parent}"
     return f"data: {source}" + (f" from {root}" if root is not None else '')
 
 def get_dataset(name: str, # one of `SOURCES`, a key of `VARIANTS`, or 'RotFashionMNIST'
