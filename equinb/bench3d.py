@@ -20,10 +20,11 @@ from .groups import SO3
 _SO3 = SO3()
 
 # %% auto #0
-__all__ = ['LATENT_NAMES', 'LATENT_RANGES', 'DELTA_IDX', 'NORM_MEAN', 'NORM_STD', 'SPLITS', 'CLASSES', 'CAMERA',
-           'latent_rotation', 'relative_quaternion', 'object_dir', 'read_split', 'load_image', 'load_latent',
-           'count_views', 'load_view', 'load_object', 'Bench3D', 'Bench3DTensors', 'hsv_to_rgb', 'make_object',
-           'render_views', 'sample_latents', 'bench_object', 'make_benchmark', 'cache_dir', 'get_bench3d']
+__all__ = ['LATENT_NAMES', 'LATENT_RANGES', 'DELTA_IDX', 'NORM_MEAN', 'NORM_STD', 'SPLITS', 'QUAT_CONVENTIONS', 'ASYMMETRIES',
+           'CLASSES', 'CAMERA', 'latent_rotation', 'relative_quaternion', 'object_dir', 'read_split', 'load_image',
+           'load_latent', 'count_views', 'load_view', 'load_object', 'Bench3D', 'Bench3DTensors', 'hsv_to_rgb',
+           'make_object', 'render_views', 'sample_latents', 'bench_object', 'make_benchmark', 'cache_dir',
+           'get_bench3d']
 
 # %% ../nbs/60_3diebench.ipynb #8a4492f4
 LATENT_NAMES = ('rot_x', 'rot_y', 'rot_z', 'floor_hue', 'light_theta', 'light_phi', 'light_hue')
@@ -32,7 +33,7 @@ DELTA_IDX = {'colour': (3, 6), 'all': (3, 4, 5, 6), 'none': ()}  # latent indice
 NORM_MEAN, NORM_STD = (0.5016, 0.5037, 0.5060), (0.1030, 0.0999, 0.0969)  # the seed's normalisation for 3DIEBench
 SPLITS = ('train', 'val')
 
-# %% ../nbs/60_3diebench.ipynb #f6dfb70e
+# %% ../nbs/60_3diebench.ipynb #3563e7fc
 def latent_rotation(angles # (..., 3) extrinsic x/y/z Tait-Bryan angles in radians (a latent's first 3 entries)
                    ) -> torch.Tensor:
     "Rotation matrices `(..., 3, 3)` $R_z R_y R_x$ of latent angles."
@@ -40,17 +41,22 @@ def latent_rotation(angles # (..., 3) extrinsic x/y/z Tait-Bryan angles in radia
     if a.shape[-1] != 3: raise ValueError(f"angles must have a last axis of size 3 (x, y, z), got shape {tuple(a.shape)}")
     return _SO3.to_matrix(_SO3.from_euler(a))
 
+QUAT_CONVENTIONS = ('canonical', 'sie')
+
 def relative_quaternion(angles1, # (..., 3) angles of view 1
-                        angles2  # (..., 3) angles of view 2
+                        angles2, # (..., 3) angles of view 2
+                        quat: str = 'canonical' # 'canonical': (w, x, y, z), w >= 0; 'sie': scipy's (x, y, z, w), sign as composed
                        ) -> torch.Tensor:
-    "Unit quaternion `(w, x, y, z)`, $w \\ge 0$, of $R_1^{-1} R_2$."
+    "Unit quaternion of $R_1^{-1} R_2$ in the chosen convention."
+    if quat not in QUAT_CONVENTIONS: raise ValueError(f"unknown quat convention {quat!r}; choose one of {list(QUAT_CONVENTIONS)}")
     a1, a2 = torch.as_tensor(angles1), torch.as_tensor(angles2)
     if a1.shape[-1] != 3 or a2.shape[-1] != 3:
         raise ValueError(f"angles must have a last axis of size 3, got {tuple(a1.shape)} and {tuple(a2.shape)}")
     q = _SO3.compose(_SO3.inverse(_SO3.from_euler(a1)), _SO3.from_euler(a2))
+    if quat == 'sie': return q[..., [1, 2, 3, 0]]
     return torch.where(q[..., :1] < 0, -q, q)
 
-# %% ../nbs/60_3diebench.ipynb #a322e830
+# %% ../nbs/60_3diebench.ipynb #72851fa4
 def _read_list(path: Path) -> np.ndarray:
     if not path.is_file(): raise FileNotFoundError(f"split file not found: {path}")
     if path.suffix == '.npy': return np.load(path, allow_pickle=False)
@@ -87,7 +93,7 @@ def read_split(root: str | os.PathLike, # dataset root (holds the class folders)
             if not object_dir(root, o).is_dir(): raise FileNotFoundError(f"split {split!r} names a missing object: {object_dir(root, o)}")
     return objs, labels
 
-# %% ../nbs/60_3diebench.ipynb #4caa7b65
+# %% ../nbs/60_3diebench.ipynb #111367d4
 def load_image(path: str | os.PathLike, # an image file
                size: int | None = None # output side in pixels (None: as stored)
               ) -> torch.Tensor:
@@ -147,7 +153,7 @@ def load_object(root, # dataset root
     ims, lats = zip(*[load_view(root, obj, k, size, ext) for k in ks])
     return torch.stack(ims), np.stack(lats)
 
-# %% ../nbs/60_3diebench.ipynb #e72e9e42
+# %% ../nbs/60_3diebench.ipynb #29390b2d
 class Bench3D(Dataset):
     "Pairs of views of one object from a 3DIEBench-layout tree: `(img1, img2, label, q_rel, deltas)`."
     def __init__(self, root: str | os.PathLike, # dataset root
@@ -158,10 +164,13 @@ class Bench3D(Dataset):
                  deltas: str = 'colour', # which latent deltas to return: 'colour' (floor, light hue), 'all' (entries 3..6) or 'none'
                  n_views: int | None = None, # views per object (None: count them in the first object's folder)
                  size_dataset: int = -1, # keep only the first objects (-1: all), like the seed's flag
-                 seed: int = 0 # seeds the choice of view pairs
+                 seed: int = 0, # seeds the choice of view pairs
+                 quat: str = 'canonical' # relative-rotation convention: 'canonical' (w, x, y, z), w >= 0, or 'sie' (see above)
                 ):
         if deltas not in DELTA_IDX: raise ValueError(f"unknown deltas {deltas!r}: use one of {tuple(DELTA_IDX)}")
+        if quat not in QUAT_CONVENTIONS: raise ValueError(f"unknown quat convention {quat!r}; choose one of {list(QUAT_CONVENTIONS)}")
         self.root, self.split, self.size, self.deltas, self.seed, self.epoch = Path(root), split, size, deltas, int(seed), 0
+        self.quat = quat
         self.objects, self.labels = read_split(root, split, images_file, labels_file)
         if size_dataset > 0: self.objects, self.labels = self.objects[:size_dataset], self.labels[:size_dataset]
         if not self.objects: raise ValueError(f"split {split!r} of {root} lists no objects")
@@ -184,7 +193,7 @@ class Bench3D(Dataset):
         o = self.objects[i]
         x1, l1 = load_view(self.root, o, v1, self.size, self.ext)
         x2, l2 = load_view(self.root, o, v2, self.size, self.ext)
-        q = relative_quaternion(torch.from_numpy(l1[:3]), torch.from_numpy(l2[:3])).float()
+        q = relative_quaternion(torch.from_numpy(l1[:3]), torch.from_numpy(l2[:3]), self.quat).float()
         d = torch.from_numpy((l2 - l1)[self.delta_idx]).float() if self.delta_idx else torch.zeros(0)
         return x1, x2, int(self.labels[i]), q, d
 
@@ -201,19 +210,21 @@ class Bench3D(Dataset):
 
     def __repr__(self): return f"Bench3D({self.root}, split={self.split!r}, objects={len(self)}, views={self.n_views}, size={self.size})"
 
-# %% ../nbs/60_3diebench.ipynb #af809c01
+# %% ../nbs/60_3diebench.ipynb #b3b5f477
 class Bench3DTensors:
     "All views of a benchmark as tensors, drawing batches of view pairs on their device."
     def __init__(self, images: torch.Tensor, # (N, V, 3, H, W) uint8
                  latents: torch.Tensor, # (N, V, L) float
                  labels: torch.Tensor, # (N,) int64
-                 deltas: str = 'colour' # as in `Bench3D`
+                 deltas: str = 'colour', # as in `Bench3D`
+                 quat: str = 'canonical' # as in `Bench3D`
                 ):
         if images.ndim != 5 or images.dtype != torch.uint8: raise ValueError(f"images must be uint8 (N, V, 3, H, W), got {images.dtype} {tuple(images.shape)}")
         if latents.shape[:2] != images.shape[:2] or labels.shape != images.shape[:1]:
             raise ValueError(f"images {tuple(images.shape)}, latents {tuple(latents.shape)} and labels {tuple(labels.shape)} disagree")
         if deltas not in DELTA_IDX: raise ValueError(f"unknown deltas {deltas!r}: use one of {tuple(DELTA_IDX)}")
-        self.images, self.latents, self.labels, self.deltas = images, latents.float(), labels.long(), deltas
+        if quat not in QUAT_CONVENTIONS: raise ValueError(f"unknown quat convention {quat!r}; choose one of {list(QUAT_CONVENTIONS)}")
+        self.images, self.latents, self.labels, self.deltas, self.quat = images, latents.float(), labels.long(), deltas, quat
 
     @classmethod
     def from_dataset(cls, ds: Bench3D, progress: bool = True) -> 'Bench3DTensors':
@@ -222,13 +233,13 @@ class Bench3DTensors:
         for i in tqdm(range(len(ds)), desc=f'loading {ds.split}', disable=not progress):
             x, l = ds.views(i)
             ims.append((x*255).round_().to(torch.uint8)); lats.append(torch.from_numpy(l))
-        return cls(torch.stack(ims), torch.stack(lats), torch.from_numpy(np.asarray(ds.labels)), ds.deltas)
+        return cls(torch.stack(ims), torch.stack(lats), torch.from_numpy(np.asarray(ds.labels)), ds.deltas, ds.quat)
 
     @property
     def device(self): return self.images.device
     def __len__(self): return self.images.shape[0]
     def to(self, device) -> 'Bench3DTensors':
-        return Bench3DTensors(self.images.to(device), self.latents.to(device), self.labels.to(device), self.deltas)
+        return Bench3DTensors(self.images.to(device), self.latents.to(device), self.labels.to(device), self.deltas, self.quat)
 
     def views(self, i: int) -> tuple[torch.Tensor, torch.Tensor]:
         "All views of object `i` as float images in [0, 1] and their latents."
@@ -245,7 +256,7 @@ class Bench3DTensors:
         if v2 is None: v2 = (v1 + torch.randint(1, V, idx.shape, generator=generator, device=self.device)) % V
         v1, v2 = torch.as_tensor(v1, device=self.device).long(), torch.as_tensor(v2, device=self.device).long()
         l1, l2 = self.latents[idx, v1], self.latents[idx, v2]
-        q = relative_quaternion(l1[:, :3].double(), l2[:, :3].double()).float()
+        q = relative_quaternion(l1[:, :3].double(), l2[:, :3].double(), self.quat).float()
         d = (l2 - l1)[:, list(DELTA_IDX[self.deltas])]
         return self.images[idx, v1].float().div(255), self.images[idx, v2].float().div(255), self.labels[idx], q, d
 
@@ -259,7 +270,7 @@ class Bench3DTensors:
             if drop_last and len(b) < batch_size: break
             yield self.pairs(b, generator=generator)
 
-# %% ../nbs/60_3diebench.ipynb #61237f24
+# %% ../nbs/60_3diebench.ipynb #290c9d32
 def _hsv_np(hsv):
     return hsv_to_rgb(torch.as_tensor(hsv, dtype=torch.float64)).numpy()
 
@@ -270,7 +281,7 @@ def hsv_to_rgb(hsv: torch.Tensor # (..., 3) hue, saturation, value in [0, 1]
     k = torch.stack([(5 + h*6) % 6, (3 + h*6) % 6, (1 + h*6) % 6], -1)
     return v[..., None] - (v*s)[..., None]*(torch.minimum(k, 4 - k).clamp(0, 1))
 
-# %% ../nbs/60_3diebench.ipynb #a5c77fc1
+# %% ../nbs/60_3diebench.ipynb #61f3699c
 def _unit(v): return v/np.linalg.norm(v, axis=-1, keepdims=True).clip(1e-12)
 
 def _box(rng, n, d):
@@ -327,7 +338,7 @@ def _area(kind, d):
 
 _SAMPLERS = {'box': _box, 'ellipsoid': _ellipsoid, 'cylinder': _cylinder, 'cone': _cone, 'torus': _torus}
 
-# %% ../nbs/60_3diebench.ipynb #c38b6104
+# %% ../nbs/60_3diebench.ipynb #53dc51f6
 def _rot(axis: str, angle: float) -> np.ndarray:
     "Rotation matrix of `angle` about a coordinate axis (for placing parts)."
     a = {'x': (angle, 0., 0.), 'y': (0., angle, 0.), 'z': (0., 0., angle)}[axis]
@@ -426,17 +437,20 @@ def _stairs(rng):
     n, w, s = int(rng.integers(3, 6)), rng.uniform(.5, .9), rng.uniform(.18, .28)
     return [('box', (w, s, s*(i + 1)), _I, (0, i*s, s*(i + 1)/2), 1. - .05*i) for i in range(n)]
 
+ASYMMETRIES = ('none', 'octants')
 CLASSES = {'mug': _mug, 'chair': _chair, 'table': _table, 'lshape': _lshape, 'arrow': _arrow, 'lamp': _lamp,
            'hammer': _hammer, 'airplane': _airplane, 'car': _car, 'teapot': _teapot, 'sofa': _sofa,
            'signpost': _signpost, 'stairs': _stairs}
 
-# %% ../nbs/60_3diebench.ipynb #c5791591
+# %% ../nbs/60_3diebench.ipynb #b43c8b91
 def make_object(kind: str, # a class name from `CLASSES`
                 rng: np.random.Generator, # draws the instance's proportions, parts, colour and points
-                density: float = 4000. # surface points per unit area after normalisation
+                density: float = 4000., # surface points per unit area after normalisation
+                asymmetry: str = 'none' # 'none' (one hue per object) or 'octants' (the hue turns by octant of the object frame)
                ) -> dict:
     "One random instance of class `kind` as points `(P, 3)`, normals `(P, 3)` and albedo `(P, 3)` (float32)."
     if kind not in CLASSES: raise ValueError(f"unknown object class {kind!r}: use one of {tuple(CLASSES)}")
+    if asymmetry not in ASYMMETRIES: raise ValueError(f"unknown asymmetry {asymmetry!r}; choose one of {list(ASYMMETRIES)}")
     parts = CLASSES[kind](rng)
     hsv = np.array([rng.random(), rng.uniform(.45, .8), rng.uniform(.7, .95)])
     pts = [(prim, d, R, np.asarray(t, float), shade) for prim, d, R, t, shade in parts]
@@ -451,10 +465,15 @@ def make_object(kind: str, # a class name from `CLASSES`
     for (prim, d, R, t, shade), c in zip(pts, counts):
         p, n = _SAMPLERS[prim](rng, int(c), d)
         P.append(((p @ R.T + t) - centre)*scale); N.append(n @ R.T); A.append(np.tile(rgb*shade, (int(c), 1)))
+    if asymmetry == 'octants':
+        pts_, shades = np.concatenate(P), np.concatenate([np.full(len(a), sh) for a, (*_, sh) in zip(A, pts)])
+        k = (pts_[:, 0] > 0) + 2*(pts_[:, 1] > 0) + 4*(pts_[:, 2] > 0)
+        h = np.stack([(hsv[0] + k/8) % 1, np.full(len(k), hsv[1]), np.full(len(k), hsv[2])], -1)
+        A = [_hsv_np(h)*shades[:, None]]
     f = lambda xs: np.ascontiguousarray(np.concatenate(xs), dtype=np.float32)
     return {'points': f(P), 'normals': f(N), 'albedo': f(A), 'kind': kind}
 
-# %% ../nbs/60_3diebench.ipynb #7d6b6330
+# %% ../nbs/60_3diebench.ipynb #0c15719e
 _S2 = float(np.sqrt(.5))
 CAMERA = {'dir': (0., _S2, _S2), 'right': (-1., 0., 0.), 'up': (0., -_S2, _S2), 'extent': 1.0, 'floor_z': -1.0}
 _SUN = tuple(_unit(np.array([.4, .6, 1.])))
@@ -536,7 +555,7 @@ def render_views(points: torch.Tensor, # (P, 3) object points (a cloud from `mak
     floor = _floor(lat, size).view(B, size, size, 3).permute(0, 3, 1, 2)
     return img[:, :3] + (1 - img[:, 3:])*floor
 
-# %% ../nbs/60_3diebench.ipynb #4364bd2a
+# %% ../nbs/60_3diebench.ipynb #5e441ce2
 def sample_latents(rng: np.random.Generator, # the object's stream
                    n: int # number of views
                   ) -> np.ndarray:
@@ -548,22 +567,23 @@ def bench_object(seed: int, # benchmark seed
                  class_idx: int, # index into `CLASSES`
                  obj_idx: int, # object index within its class
                  views: int, # views per object
-                 density: float = 4000. # surface points per unit area
+                 density: float = 4000., # surface points per unit area
+                 asymmetry: str = 'none' # as in `make_object`
                 ) -> tuple[dict, np.ndarray]:
     "Object `obj_idx` of class `class_idx` and its views' latents, exactly as `make_benchmark` draws them."
     rng = np.random.default_rng([int(seed), int(class_idx), int(obj_idx)])
-    obj = make_object(list(CLASSES)[class_idx], rng, density)
+    obj = make_object(list(CLASSES)[class_idx], rng, density, asymmetry)
     return obj, sample_latents(rng, views)
 
 def _to_uint8(x): return (x.clamp(0, 1)*255).round().to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
 
 def _write_objects(root, names, objects_per_class, views_per_object, size, seed, image_format, density,
-                   supersample, device, n_val, splits, progress):
+                   supersample, device, n_val, splits, progress, asymmetry='none'):
     "Render and write every object (the body of `make_benchmark`)."
     with tqdm(total=len(names)*objects_per_class*views_per_object, desc='rendering views', unit='view', disable=not progress) as bar:
         for ci, name in enumerate(names):
             for oi in range(objects_per_class):
-                obj, lats = bench_object(seed, ci, oi, views_per_object, density)
+                obj, lats = bench_object(seed, ci, oi, views_per_object, density, asymmetry)
                 imgs = _to_uint8(render_views(obj['points'], obj['normals'], obj['albedo'],
                                               torch.from_numpy(lats).float().to(device), size, supersample))
                 rel = f'/{name}/{name}_{oi:05d}'; d = root/rel[1:]; d.mkdir(parents=True)
@@ -589,7 +609,8 @@ def make_benchmark(root: str | os.PathLike, # output folder (created; must be em
                    overwrite: bool = False, # replace an existing benchmark at `root`
                    progress: bool = True, # show a progress bar
                    device='cpu', # where to render
-                   threads: int | None = 1 # torch CPU threads while rendering (None: leave as is); see below
+                   threads: int | None = 1, # torch CPU threads while rendering (None: leave as is); see below
+                   asymmetry: str = 'none' # object colouring: 'none' or 'octants' (see `make_object`)
                   ) -> dict:
     "Write a procedural benchmark in the 3DIEBench layout; returns its metadata (with the measured views/s)."
     if not 1 <= n_classes <= len(CLASSES): raise ValueError(f"n_classes must be in [1, {len(CLASSES)}], got {n_classes}")
@@ -597,6 +618,7 @@ def make_benchmark(root: str | os.PathLike, # output folder (created; must be em
     if views_per_object < 2: raise ValueError(f"views_per_object must be >= 2 (pairs), got {views_per_object}")
     if objects_per_class < 1: raise ValueError(f"objects_per_class must be >= 1, got {objects_per_class}")
     if not 0 <= val_fraction < 1: raise ValueError(f"val_fraction must be in [0, 1), got {val_fraction}")
+    if asymmetry not in ASYMMETRIES: raise ValueError(f"unknown asymmetry {asymmetry!r}; choose one of {list(ASYMMETRIES)}")
     root = Path(root)
     if root.exists() and any(root.iterdir()):
         if not overwrite: raise FileExistsError(f"{root} is not empty; pass overwrite=True to replace it")
@@ -610,18 +632,19 @@ def make_benchmark(root: str | os.PathLike, # output folder (created; must be em
     if threads is not None: torch.set_num_threads(int(threads))
     try:
         _write_objects(root, names, objects_per_class, views_per_object, size, seed, image_format, density,
-                       supersample, device, n_val, splits, progress)
+                       supersample, device, n_val, splits, progress, asymmetry)
     finally: torch.set_num_threads(old_threads)
     secs = time.perf_counter() - t0
     for s, (objs, labels) in splits.items():
         np.save(root/f'{s}_images.npy', np.array(objs, dtype=str)); np.save(root/f'{s}_labels.npy', np.array(labels, dtype=np.int64))
     meta = dict(generator='equinb.bench3d', classes=names, n_classes=n_classes, objects_per_class=objects_per_class,
                 views_per_object=views_per_object, size=size, seed=seed, val_fraction=val_fraction,
-                image_format=image_format, density=density, supersample=supersample, latent_names=list(LATENT_NAMES))
+                image_format=image_format, density=density, supersample=supersample, latent_names=list(LATENT_NAMES),
+                asymmetry=asymmetry)
     (root/'meta.json').write_text(json.dumps(meta, indent=1))
     return {**meta, 'seconds': secs, 'views_per_s': total/secs}
 
-# %% ../nbs/60_3diebench.ipynb #254cd36d
+# %% ../nbs/60_3diebench.ipynb #a99ccbb4
 def cache_dir() -> Path:
     "Where generated data sets live: `$EQUINB_CACHE` or `~/.cache/equinb`."
     return Path(os.environ.get('EQUINB_CACHE') or Path.home()/'.cache'/'equinb')
@@ -637,7 +660,7 @@ def get_bench3d(root: str | os.PathLike | None = None, # a benchmark folder; Non
                 **kwargs # ... further `make_benchmark` arguments; `Bench3D` arguments (deltas=, images_file=, ...) go to the loader
                ) -> Bench3D:
     "A `Bench3D` split, generating the procedural benchmark first if needed."
-    loader_keys = ('images_file', 'labels_file', 'deltas', 'n_views', 'size_dataset')
+    loader_keys = ('images_file', 'labels_file', 'deltas', 'n_views', 'size_dataset', 'quat')
     lkw = {k: kwargs.pop(k) for k in loader_keys if k in kwargs}
     gen = dict(n_classes=n_classes, objects_per_class=objects_per_class, views_per_object=views_per_object,
                size=kwargs.pop('render_size', size or 64), seed=seed, **kwargs)

@@ -25,15 +25,18 @@ HERE = Path(__file__).parent
 CSV = HERE / 'sie_learnability.csv'
 
 # benchmark generator arguments (make_benchmark) and training budget per setting
+B = dict(size=32, n_classes=10, objects_per_class=40, views_per_object=12)
 SETTINGS = {
-    # the comparison's benchmark as it was (chapter 31 defaults): 32 px, 40 objects/class, 12 views
-    'base': dict(bench=dict(size=32, n_classes=10, objects_per_class=40, views_per_object=12), epochs=30, widths=(32, 64, 128, 128)),
-    # more views per object (more distinct pairs per object)
-    'views24': dict(bench=dict(size=32, n_classes=10, objects_per_class=40, views_per_object=24), epochs=30, widths=(32, 64, 128, 128)),
-    # higher resolution
-    'size64': dict(bench=dict(size=64, n_classes=10, objects_per_class=40, views_per_object=12), epochs=30, widths=(32, 64, 128, 128)),
-    # longer training on the base benchmark
-    'base_long': dict(bench=dict(size=32, n_classes=10, objects_per_class=40, views_per_object=12), epochs=80, widths=(32, 64, 128, 128)),
+    # the comparison's benchmark as it was (chapter 31 defaults): 32 px, 40 objects/class, 12 views, one hue per object
+    'base': dict(bench=B, minutes=5.5, widths=(32, 64, 128, 128)),
+    # object asymmetry: the hue turns by octant of the object frame (`asymmetry='octants'`)
+    'octants': dict(bench={**B, 'asymmetry': 'octants'}, minutes=5.5, widths=(32, 64, 128, 128)),
+    # octants with more views per object (more distinct pairs per object)
+    'octants_v24': dict(bench={**B, 'views_per_object': 24, 'asymmetry': 'octants'}, minutes=5.5, widths=(32, 64, 128, 128)),
+    # octants, longer training
+    'octants_long': dict(bench={**B, 'asymmetry': 'octants'}, minutes=11, widths=(32, 64, 128, 128)),
+    # octants, 64 px
+    'octants_64': dict(bench={**B, 'size': 64, 'asymmetry': 'octants'}, minutes=11, widths=(32, 64, 128, 128)),
 }
 
 
@@ -57,7 +60,7 @@ class Siamese(nn.Module):
         return self.head(torch.cat([z1, z2], 1))
 
 
-def run_setting(name: str, seed: int = 0, batch: int = 128, steps_per_epoch: int | None = None) -> dict:
+def run_setting(name: str, seed: int = 0, batch: int = 64) -> dict:
     from equinb.bench3d import get_bench3d, relative_quaternion
     from equinb.evaluation import r2_score, canonical_quaternion
     s = SETTINGS[name]
@@ -72,18 +75,18 @@ def run_setting(name: str, seed: int = 0, batch: int = 128, steps_per_epoch: int
     net = Siamese(s['widths'])
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
     N, V = tr.images.shape[:2]
-    spe = steps_per_epoch or max(1, (N * 8) // batch)  # 8 pairs per object per epoch
-    total = s['epochs'] * spe
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=2e-3, total_steps=total, pct_start=0.1)
     g = torch.Generator().manual_seed(seed)
     net.train()
-    t1 = time.time()
-    for step in range(total):
+    t1, step, budget = time.time(), 0, 60 * s['minutes']
+    while time.time() - t1 < budget:  # a wall-clock budget: Adam at 1e-3, then 1e-4 for the last fifth
+        if time.time() - t1 > 0.8 * budget:
+            for pg in opt.param_groups: pg['lr'] = 1e-4
         idx = torch.randint(0, N, (batch,), generator=g)
         x1, x2, _, q, _ = tr.pairs(idx, generator=g)
         loss = F.mse_loss(net(norm(x1), norm(x2)), canonical_quaternion(q))
-        opt.zero_grad(); loss.backward(); opt.step(); sched.step()
-        if step % spe == 0: print(f'{name} epoch {step // spe} loss {loss.item():.4f} ({time.time() - t1:.0f}s)', flush=True)
+        opt.zero_grad(); loss.backward(); opt.step(); step += 1
+        if step % 25 == 0: print(f'{name} step {step} loss {loss.item():.4f} ({time.time() - t1:.0f}s)', flush=True)
+    total = step
     t_train = time.time() - t1
     # held-out objects: every ordered pair of distinct views
     net.eval()
@@ -104,7 +107,7 @@ def run_setting(name: str, seed: int = 0, batch: int = 128, steps_per_epoch: int
         idx = torch.arange(min(N, 80)).repeat_interleave(8)
         x1, x2, _, qt, _ = tr.pairs(idx, generator=torch.Generator().manual_seed(123))
         pt = net(norm(x1), norm(x2))
-    res = dict(setting=name, seed=seed, **{k: v for k, v in s['bench'].items()}, epochs=s['epochs'], steps=total, batch=batch,
+    res = dict(setting=name, seed=seed, **{'asymmetry': 'none', **s['bench']}, minutes=s['minutes'], steps=total, batch=batch,
                widths='-'.join(map(str, s['widths'])),
                r2_val=r2_score(q, pred, 'global').item(), r2_val_percol=r2_score(q, pred).item(),
                deg_val=quat_geodesic_deg(pred, q).mean().item(), deg_val_median=quat_geodesic_deg(pred, q).median().item(),
@@ -114,7 +117,7 @@ def run_setting(name: str, seed: int = 0, batch: int = 128, steps_per_epoch: int
     print(json.dumps(res), flush=True)
     new = not CSV.exists()
     with CSV.open('a', newline='') as f:
-        w = csv.DictWriter(f, fieldnames=list(res)); 
+        w = csv.DictWriter(f, fieldnames=list(res))
         if new: w.writeheader()
         w.writerow(res)
     return res
