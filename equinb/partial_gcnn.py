@@ -16,70 +16,166 @@ from .core import check_images
 from .groups import SO2, rotate_images
 
 # %% auto #0
-__all__ = ['SIREN', 'KernelMLP', 'make_kernel_net', 'kernel_grid', 'disc_mask', 'wrap_rel_angle', 'act_inverse', 'GroupSamples',
-           'stratified_angles', 'relaxed_bernoulli_st', 'gumbel_temperature', 'GroupSampler', 'LiftingConv',
-           'relative_elements', 'GroupConv', 'group_pool', 'spatial_pool', 'PartialGCNN', 'full_gcnn', 'layer_probs',
-           'monotonic_loss', 'set_temperature', 'prob_parameters', 'param_groups', 'Augerino', 'augerino_reg',
-           'PlainCNN']
+__all__ = ['KERNELS', 'SAMPLER_OPTIONS', 'KERNEL_OPTIONS', 'PROB_NAMES', 'NORMS', 'ORIGINAL_DEFAULTS', 'DATASET_IO', 'NET_TYPES',
+           'SIREN', 'KernelMLP', 'MFN', 'make_kernel_net', 'kernel_grid', 'disc_mask', 'wrap_rel_angle', 'act_inverse',
+           'GroupSamples', 'identity_samples', 'stratified_angles', 'n_partial_samples', 'relaxed_bernoulli_st',
+           'gumbel_temperature', 'linear_temperature', 'GroupSampler', 'LiftingConv', 'relative_elements', 'GroupConv',
+           'PointwiseGroupConv', 'group_pool', 'group_layer_norm', 'spatial_pool', 'PartialGCNN', 'full_gcnn',
+           'layer_probs', 'monotonic_loss', 'set_temperature', 'prob_parameters', 'omega_parameters', 'param_groups',
+           'Augerino', 'augerino_reg', 'PlainCNN', 'expand_width_factors', 'CKResBlock', 'CKResNet', 'GCNN',
+           'AugerinoGroup', 'augerino', 'kernel_ln_loss', 'original_config', 'original_model']
 
-# %% ../nbs/40_partial_gcnn.ipynb #800d1b9a
+# %% ../nbs/40_partial_gcnn.ipynb #bcbb3730
+def _linear_layers(mods, weight_norm):
+    "Apply weight normalisation to every nn.Linear in `mods` (in place)."
+    if not weight_norm: return
+    wn = torch.nn.utils.parametrizations.weight_norm
+    for i, m in enumerate(mods):
+        if isinstance(m, nn.Linear): mods[i] = wn(m)
+
 class SIREN(nn.Module):
     "Sine-activated MLP: `n_layers` linear layers, sin(omega_0 (Wz+b)) between them, linear output."
-    def __init__(self, in_dim: int, # input coordinates (2, 3 or 4)
+    def __init__(self, in_dim: int, # input coordinates (1 to 4)
                  out_dim: int, # outputs per point (out_channels * in_channels)
                  hidden: int = 32, # width of the hidden layers
                  n_layers: int = 3, # number of linear layers, >= 2
                  omega_0: float = 10.0, # frequency factor of the sines
+                 learn_omega_0: bool = False, # one learnable omega_0 per sine layer
+                 weight_norm: bool = False, # weight-normalise every linear layer
+                 init: str = 'original', # 'original' (zero biases, SIREN init on the output too) or 'equinb'
                 ):
         super().__init__()
         if n_layers < 2: raise ValueError(f"SIREN needs n_layers >= 2, got {n_layers}")
         if hidden < 1: raise ValueError(f"hidden must be >= 1, got {hidden}")
-        self.omega_0 = float(omega_0)
+        if init not in ('original', 'equinb'): raise ValueError(f"unknown init {init!r}: use 'original' or 'equinb'")
         dims = [in_dim] + [hidden] * (n_layers - 1)
         self.hidden = nn.ModuleList(nn.Linear(a, b) for a, b in zip(dims[:-1], dims[1:]))
         self.out = nn.Linear(hidden, out_dim)
-        with torch.no_grad():  # SIREN initialisation: first layer U(-1/in, 1/in), later U(-sqrt(6/h)/omega_0, ..)
-            for i, l in enumerate(self.hidden):
-                bound = 1 / l.in_features if i == 0 else math.sqrt(6 / l.in_features) / self.omega_0
-                l.weight.uniform_(-bound, bound)
+        om = torch.full((n_layers - 1,), float(omega_0))
+        if learn_omega_0: self.omega_0 = nn.Parameter(om)
+        else: self.register_buffer('omega_0', om)
+        with torch.no_grad():  # first layer U(-1/in, 1/in), later ones U(-sqrt(6/in)/omega_0, ..)
+            later = list(self.hidden)[1:] + ([self.out] if init == 'original' else [])
+            self.hidden[0].weight.uniform_(-1 / in_dim, 1 / in_dim)
+            for l in later:
+                b = math.sqrt(6 / l.in_features) / float(omega_0)
+                l.weight.uniform_(-b, b)
+            if init == 'original':
+                for l in list(self.hidden) + [self.out]: l.bias.zero_()
+        _linear_layers(self.hidden, weight_norm)
+        if weight_norm: self.out = torch.nn.utils.parametrizations.weight_norm(self.out)
 
     def forward(self, z):
-        for l in self.hidden: z = torch.sin(self.omega_0 * l(z))
+        for i, l in enumerate(self.hidden): z = torch.sin(self.omega_0[i] * l(z))
         return self.out(z)
 
+_ACTS = {'relu': nn.ReLU, 'gelu': nn.GELU, 'swish': nn.SiLU, 'silu': nn.SiLU, 'tanh': nn.Tanh,
+         'leakyrelu': nn.LeakyReLU, 'elu': nn.ELU}
+
+class _PointNorm(nn.Module):
+    "BatchNorm over all kernel points (features last), as the original's BatchNorm on its kernel grid."
+    def __init__(self, c): super().__init__(); self.bn = nn.BatchNorm1d(c)
+    def forward(self, z): return self.bn(z.reshape(-1, z.shape[-1])).reshape(z.shape)
+
 class KernelMLP(nn.Module):
-    "Plain MLP kernel: `n_layers` linear layers with ReLU or GELU between them."
+    "MLP kernel: `n_layers` linear layers, each hidden one followed by a norm layer and an activation."
     def __init__(self, in_dim: int, # input coordinates
                  out_dim: int, # outputs per point
                  hidden: int = 32, # width of the hidden layers
                  n_layers: int = 3, # number of linear layers, >= 2
-                 activation: str = 'gelu', # 'relu' or 'gelu'
+                 activation: str = 'gelu', # one of relu, gelu, swish, tanh, leakyrelu, elu
+                 norm: str = 'none', # 'batch' (over the kernel points), 'layer' or 'none'
+                 weight_norm: bool = False, # weight-normalise every linear layer
                 ):
         super().__init__()
         if n_layers < 2: raise ValueError(f"KernelMLP needs n_layers >= 2, got {n_layers}")
-        acts = {'relu': nn.ReLU, 'gelu': nn.GELU}
-        if activation not in acts: raise ValueError(f"unknown activation {activation!r}: use 'relu' or 'gelu'")
+        act = str(activation).lower()
+        if act not in _ACTS: raise ValueError(f"unknown activation {activation!r}: use one of {sorted(_ACTS)}")
+        norms = {'batch': _PointNorm, 'layer': nn.LayerNorm, 'none': lambda c: nn.Identity()}
+        nm = {'batchnorm': 'batch', 'layernorm': 'layer', '': 'none'}.get(str(norm).lower(), str(norm).lower())
+        if nm not in norms: raise ValueError(f"unknown kernel norm {norm!r}: use 'batch', 'layer' or 'none'")
         dims = [in_dim] + [hidden] * (n_layers - 1)
         mods = []
-        for a, b in zip(dims[:-1], dims[1:]): mods += [nn.Linear(a, b), acts[activation]()]
-        self.net = nn.Sequential(*mods, nn.Linear(hidden, out_dim))
+        for a, b in zip(dims[:-1], dims[1:]): mods += [nn.Linear(a, b), norms[nm](b), _ACTS[act]()]
+        mods.append(nn.Linear(hidden, out_dim))
+        _linear_layers(mods, weight_norm)
+        self.net = nn.Sequential(*mods)
 
     def forward(self, z): return self.net(z)
 
-def make_kernel_net(kind: str, # 'siren' or 'mlp'
+class _SineFilter(nn.Module):
+    "sin(Omega z + phi): FourierNet's filter."
+    def __init__(self, in_dim, hidden, input_scale):
+        super().__init__()
+        self.linear = nn.Linear(in_dim, hidden)
+        with torch.no_grad(): self.linear.weight.mul_(input_scale); self.linear.bias.uniform_(-math.pi, math.pi)
+    def forward(self, z): return torch.sin(self.linear(z))
+
+class _GaborFilter(nn.Module):
+    "Gaussian window times sin(Omega z + phi): GaborNet's (isotropic) and MAGNet's (anisotropic) filter."
+    def __init__(self, in_dim, hidden, input_scale, alpha, beta=1.0, anisotropic=False, init_spatial=1.0):
+        super().__init__()
+        self.linear = nn.Linear(in_dim, hidden)
+        self.mu = nn.Parameter(init_spatial * (2 * torch.rand(hidden, in_dim) - 1))
+        self.gamma = nn.Parameter(torch.distributions.Gamma(float(alpha), float(beta)).sample((hidden, in_dim if anisotropic else 1)))
+        with torch.no_grad():
+            self.linear.weight.mul_(input_scale * self.gamma); self.linear.bias.uniform_(-math.pi, math.pi)
+    def forward(self, z):
+        win = torch.exp(-0.5 * ((self.gamma * (z[..., None, :] - self.mu)) ** 2).sum(-1))
+        return win * torch.sin(self.linear(z))
+
+class MFN(nn.Module):
+    "Multiplicative filter network: h_0 = f_0(z), h_i = f_i(z) * L_i h_{i-1}, output linear. kind: fourier/gabor/magnet."
+    def __init__(self, in_dim: int, # input coordinates
+                 out_dim: int, # outputs per point
+                 hidden: int = 32, # width
+                 n_layers: int = 3, # hidden linear layers L (there are L + 1 filters)
+                 kind: str = 'magnet', # 'fourier', 'gabor' or 'magnet'
+                 input_scale: float = 256.0, # frequency scale of the filters (divided by sqrt(L + 1))
+                 weight_scale: float = 1.0, # hidden layers U(-sqrt(ws/hidden), sqrt(ws/hidden))
+                 alpha: float = 6.0, # Gamma shape of the window widths
+                 beta: float = 1.0, # Gamma rate of the window widths
+                ):
+        super().__init__()
+        if n_layers < 1: raise ValueError(f"an MFN needs n_layers >= 1, got {n_layers}")
+        if kind not in ('fourier', 'gabor', 'magnet'): raise ValueError(f"unknown MFN {kind!r}: use 'fourier', 'gabor' or 'magnet'")
+        s = input_scale / math.sqrt(n_layers + 1)
+        if kind == 'fourier': fs = [_SineFilter(in_dim, hidden, s) for _ in range(n_layers + 1)]
+        elif kind == 'gabor': fs = [_GaborFilter(in_dim, hidden, s, alpha / (n_layers + 1), beta) for _ in range(n_layers + 1)]
+        else: fs = [_GaborFilter(in_dim, hidden, s, alpha / (i + 1), beta, anisotropic=True) for i in range(n_layers + 1)]
+        self.filters = nn.ModuleList(fs)
+        self.linear = nn.ModuleList(nn.Linear(hidden, hidden) for _ in range(n_layers))
+        with torch.no_grad():
+            for l in self.linear: l.weight.uniform_(-math.sqrt(weight_scale / hidden), math.sqrt(weight_scale / hidden))
+        self.out = nn.Linear(hidden, out_dim)
+
+    def forward(self, z):
+        h = self.filters[0](z)
+        for f, l in zip(self.filters[1:], self.linear): h = f(z) * l(h)
+        return self.out(h)
+
+KERNELS = ('siren', 'mlp', 'fourier', 'gabor', 'magnet')
+
+def make_kernel_net(kind: str, # one of KERNELS (case-insensitive: the original's 'SIREN', 'MAGNet', ... work too)
                     in_dim: int, # input coordinates
                     out_dim: int, # outputs per point
                     hidden: int = 32, # hidden width
-                    n_layers: int = 3, # linear layers
-                    omega_0: float = 10.0, # SIREN frequency (ignored by 'mlp')
-                    activation: str = 'gelu', # MLP activation (ignored by 'siren')
+                    n_layers: int = 3, # linear layers (SIREN, MLP) or hidden layers (MFNs), as in the original
+                    omega_0: float = 10.0, # SIREN frequency
+                    activation: str = 'gelu', # MLP activation
+                    learn_omega_0: bool = False, # SIREN: learnable omega_0
+                    weight_norm: bool = False, # SIREN, MLP: weight normalisation
+                    norm: str = 'none', # MLP: 'batch', 'layer' or 'none'
+                    init: str = 'original', # SIREN: 'original' or 'equinb'
                    ) -> nn.Module:
     "Build a continuous kernel network by name."
-    if kind == 'siren': return SIREN(in_dim, out_dim, hidden, n_layers, omega_0)
-    if kind == 'mlp': return KernelMLP(in_dim, out_dim, hidden, n_layers, activation)
-    raise ValueError(f"unknown kernel {kind!r}: use 'siren' or 'mlp'")
+    k = str(kind).lower()
+    if k == 'siren': return SIREN(in_dim, out_dim, hidden, n_layers, omega_0, learn_omega_0, weight_norm, init)
+    if k == 'mlp': return KernelMLP(in_dim, out_dim, hidden, n_layers, activation, norm, weight_norm)
+    if k in ('fourier', 'gabor', 'magnet'): return MFN(in_dim, out_dim, hidden, n_layers, k)
+    raise ValueError(f"unknown kernel {kind!r}: use one of {list(KERNELS)}")
 
-# %% ../nbs/40_partial_gcnn.ipynb #ac3fda3b
+# %% ../nbs/40_partial_gcnn.ipynb #a6de5b15
 def kernel_grid(k: int # kernel size, odd
                ) -> torch.Tensor:
     "Coordinates `(k*k, 2)` of a k x k kernel grid in [-1, 1]^2: x = column (right), y = up."
@@ -106,32 +202,47 @@ def act_inverse(angles: torch.Tensor, # (...,) rotation angles theta of g
                 refl: torch.Tensor, # (...,) 0/1 reflection flags m of g
                 coords: torch.Tensor, # (P, 2) points u
                ) -> torch.Tensor:
-    "g^{-1} u = F^m R_{-theta} u for every element: shape `(..., P, 2)`."
-    c, s = torch.cos(angles)[..., None], torch.sin(angles)[..., None]
-    x, y = coords[:, 0], coords[:, 1]
+    "g^{-1} u = F^m R_{-theta} u for every element: shape `(..., P, 2)`, computed in float64, returned as float32."
+    a = angles.double()
+    c, s = torch.cos(a)[..., None], torch.sin(a)[..., None]
+    x, y = coords[:, 0].double(), coords[:, 1].double()
     xr, yr = c * x + s * y, -s * x + c * y
-    return torch.stack([xr, yr * (1 - 2 * refl[..., None])], -1)
+    return torch.stack([xr, yr * (1 - 2 * refl.double()[..., None])], -1).float()
 
-# %% ../nbs/40_partial_gcnn.ipynb #1460b25e
+# %% ../nbs/40_partial_gcnn.ipynb #1c1b049d
 @dataclass
 class GroupSamples:
     "Group elements sampled by a layer, carried with its feature map `(B, C, n, H, W)`."
-    angles: torch.Tensor # (S, n) rotation angles in radians; S = 1 (shared by the batch) or B
+    angles: torch.Tensor # (S, n) rotation angles in radians (float64); S = 1 (shared by the batch) or B
     refl: torch.Tensor   # (S, n) 0./1. reflection flags
     mass: torch.Tensor   # (S, n) weights of the elements in the next layer's group integral
 
     @property
     def n(self) -> int: return self.angles.shape[1]
 
-def stratified_angles(p: torch.Tensor, # scalar subset size in (0, 1]
+def identity_samples(group: str = 'SE2', # 'SE2' or 'E2'
+                     S: int = 1, # draws
+                     device=None) -> GroupSamples:
+    "The identity element alone: what a T2 (plain translation-equivariant) layer sees."
+    z = torch.zeros(S, 1, dtype=torch.float64, device=device)
+    return GroupSamples(z, z.float(), torch.ones(S, 1, device=device))
+
+def stratified_angles(p: torch.Tensor, # scalar subset size (the original's raw p may leave (0, 1])
                       n: int, # number of samples
                       offset: torch.Tensor, # (S, 1) offsets in [0, 1)
                      ) -> torch.Tensor:
-    "Angles `(S, n)`: theta_i = p * (-pi + 2 pi (i + offset) / n), stratified on [-pi p, pi p)."
+    "Angles `(S, n)` in float64: theta_i = p * (-pi + 2 pi (i + offset) / n), stratified on [-pi p, pi p)."
     if n < 1: raise ValueError(f"number of samples must be >= 1, got {n}")
-    i = torch.arange(n, dtype=offset.dtype, device=offset.device)
+    offset = offset.double()
+    i = torch.arange(n, dtype=torch.float64, device=offset.device)
     u = -math.pi + 2 * math.pi * (i[None] + offset) / n
-    return p * u
+    return torch.as_tensor(p).double() * u
+
+def n_partial_samples(p: float, # subset size (its absolute value is used)
+                      n: int, # samples of the full group
+                     ) -> int:
+    "The original's sample count min(n, ceil(n |p|)), at least 1."
+    return max(1, min(n, math.ceil(n * abs(float(p)) - 1e-6)))
 
 def relaxed_bernoulli_st(logit: torch.Tensor, # logits of the probability of a 1
                          temperature: float, # Gumbel temperature tau > 0
@@ -150,83 +261,165 @@ def gumbel_temperature(step: int, # current step (or epoch)
                        start: float = 1.0, # temperature at step 0
                        end: float = 0.1, # temperature at step `total` and after
                       ) -> float:
-    "Exponential annealing of the Gumbel temperature from `start` to `end`."
+    "Exponential annealing of the Gumbel temperature from `start` to `end` (equinb's per-epoch schedule)."
     if total <= 0: raise ValueError(f"total must be > 0, got {total}")
     if start <= 0 or end <= 0: raise ValueError(f"temperatures must be > 0, got start={start}, end={end}")
     t = min(max(step / total, 0.0), 1.0)
     return float(start * (end / start) ** t)
 
-# %% ../nbs/40_partial_gcnn.ipynb #9490032f
+def linear_temperature(step: int, # training iterations so far
+                       total: int, # iterations of the whole run (epochs x steps per epoch)
+                       start: float = 0.5, # temperature at step 0
+                       end: float = 1e-4, # temperature at step `total` and after
+                      ) -> float:
+    "The original's linear annealing start - step/total (start - end), held at `end` afterwards."
+    if total <= 0: raise ValueError(f"total must be > 0, got {total}")
+    if start <= 0 or end <= 0: raise ValueError(f"temperatures must be > 0, got start={start}, end={end}")
+    return float(max(end, start - min(step / total, 1.0) * (start - end)))
+
+# %% ../nbs/40_partial_gcnn.ipynb #a90a38cb
 def _logit(q: float) -> float: return math.log(q) - math.log1p(-q)
 
 class GroupSampler(nn.Module):
-    "A layer's learnable subset size p in (0, 1] (and E(2) reflection gate) and its sampling of elements."
+    "A layer's learnable subset (p, or per-element gates) and E(2) reflection gate, and its sampling of elements."
     def __init__(self, group: str = 'SE2', # 'SE2' (rotations) or 'E2' (rotations and reflections)
-                 n_samples: int = 8, # rotations sampled per forward (per half for E2)
-                 partial: bool = True, # learn p (and the gate); False: p = 1, reflections always in
-                 p_init: float = 0.95, # initial p, in (p_min, 1)
-                 p_min: float = 0.01, # lower bound of p
-                 reflect_init: float = 0.95, # initial probability of including reflections (E2)
+                 n_samples: int = 8, # elements of the full group (E2: n/2 rotations x 2, see e2_elements)
+                 partial: bool = True, # learn the subset; False: the whole group, every gate open
+                 method: str = 'random', # 'random' (stratified angles on [-pi p, pi p)) or 'deterministic' (C_n, gated)
+                 p_param: str = 'raw', # 'raw' (the original: p itself, init 1) or 'sigmoid' (equinb: bounded logit)
+                 p_init: float | None = None, # initial p (None: 1 for 'raw', 0.95 for 'sigmoid')
+                 p_min: float = 0.01, # lower bound of p ('sigmoid' only)
+                 reflect_init: float | None = None, # initial gate value (None: raw r = 1, i.e. sigmoid(2); 'sigmoid': prob 0.95)
                  random_offset: bool = True, # random stratification offset in training
-                 adaptive_samples: bool = False, # ceil(n p) samples instead of n
-                 temperature: float = 1.0, # Gumbel temperature of the reflection gate
+                 adaptive_samples: bool = True, # ceil(n p) samples (the original); False: always n
+                 e2_elements: bool = True, # E2: n_samples counts elements (the original); False: rotations per half
+                 temperature: float = 0.5, # Gumbel temperature of the gates (start of the schedule)
+                 temp_end: float = 1e-4, # temperature at the end of the linear schedule
+                 temp_iters: int | None = None, # linear schedule over this many training draws; None: fixed `temperature`
+                 random_eval_gate: bool = False, # sample the gates in evaluation too (the original)
                 ):
         super().__init__()
         if group not in ('SE2', 'E2'): raise ValueError(f"unknown group {group!r}: use 'SE2' or 'E2'")
+        if method not in ('random', 'deterministic'): raise ValueError(f"unknown sampling method {method!r}: use 'random' or 'deterministic'")
+        if p_param not in ('raw', 'sigmoid'): raise ValueError(f"unknown p_param {p_param!r}: use 'raw' or 'sigmoid'")
         if n_samples < 1: raise ValueError(f"n_samples must be >= 1, got {n_samples}")
-        self.group, self.n_samples, self.partial = group, int(n_samples), bool(partial)
-        self.p_min, self.random_offset, self.adaptive = float(p_min), bool(random_offset), bool(adaptive_samples)
-        self.temperature = float(temperature)
-        if partial:
-            if not p_min < p_init < 1: raise ValueError(f"p_init must lie in (p_min={p_min}, 1), got {p_init}")
-            self.p_logit = nn.Parameter(torch.tensor(_logit((p_init - p_min) / (1 - p_min))))
-            if group == 'E2':
-                if not 0 < reflect_init < 1: raise ValueError(f"reflect_init must lie in (0, 1), got {reflect_init}")
-                self.reflect_logit = nn.Parameter(torch.tensor(_logit(reflect_init)))
+        if group == 'E2' and e2_elements and (n_samples < 2 or n_samples % 2):
+            raise ValueError(f"E2 with e2_elements=True needs an even n_samples >= 2 (n/2 rotations x 2), got {n_samples}")
+        self.group, self.n_samples, self.partial, self.method = group, int(n_samples), bool(partial), method
+        self.n_rot = self.n_samples // 2 if (group == 'E2' and e2_elements) else self.n_samples
+        self.p_param, self.p_min = p_param, float(p_min)
+        self.random_offset, self.adaptive = bool(random_offset), bool(adaptive_samples)
+        self.temperature, self.temp_end, self.temp_iters = float(temperature), float(temp_end), temp_iters
+        self.random_eval_gate = bool(random_eval_gate)
+        self.gate_scale = 2.0 if p_param == 'raw' else 1.0     # the original's sigmoid(2 r)
+        self.register_buffer('step', torch.zeros((), dtype=torch.long))
+        if not partial: return
+        raw = p_param == 'raw'
+        r0 = (1.0 if reflect_init is None else float(reflect_init)) if raw else _logit(0.95 if reflect_init is None else reflect_init)
+        pre = 'raw' if raw else 'logit'
+        if method == 'random':
+            p0 = (1.0 if raw else 0.95) if p_init is None else float(p_init)
+            if raw: self.p_raw = nn.Parameter(torch.tensor(p0))
+            else:
+                if not p_min < p0 < 1: raise ValueError(f"p_init must lie in (p_min={p_min}, 1), got {p0}")
+                self.p_logit = nn.Parameter(torch.tensor(_logit((p0 - p_min) / (1 - p_min))))
+            if group == 'E2': setattr(self, f'reflect_{pre}', nn.Parameter(torch.tensor(r0)))
+        else:   # one gate per non-identity rotation (+ the reflection gate for E2)
+            g0 = (1.0 if raw else _logit(0.95)) if p_init is None else (float(p_init) if raw else _logit(p_init))
+            if self.n_rot > 1: setattr(self, f'gate_{pre}', nn.Parameter(torch.full((self.n_rot - 1,), g0)))
+            if group == 'E2': setattr(self, f'reflect_{pre}', nn.Parameter(torch.tensor(r0)))
+
+    def _param(self, name):
+        return getattr(self, f'{name}_raw', None) if self.p_param == 'raw' else getattr(self, f'{name}_logit', None)
+
+    def _gate_logit(self, name):   # logit of a gate's probability, or None
+        v = self._param(name)
+        return None if v is None else self.gate_scale * v
 
     @property
     def p(self) -> torch.Tensor:
-        "The subset size p (a tensor; the constant 1 when not partial)."
+        "The subset size p (random) or expected kept fraction of rotations (deterministic); the constant 1 when not partial."
         if not self.partial: return torch.ones(())
+        if self.method == 'deterministic':
+            g = self._gate_logit('gate')
+            return torch.ones(()) if g is None else (1 + torch.sigmoid(g).sum()) / self.n_rot
+        if self.p_param == 'raw': return self.p_raw
         return self.p_min + (1 - self.p_min) * torch.sigmoid(self.p_logit)
 
     @property
     def reflect_prob(self) -> torch.Tensor | None:
         "Probability of including reflections (E2), None for SE2."
         if self.group != 'E2': return None
-        return torch.sigmoid(self.reflect_logit) if self.partial else torch.ones(())
+        return torch.sigmoid(self._gate_logit('reflect')) if self.partial else torch.ones(())
 
     def n_rotations(self) -> int:
         "How many rotations the next draw samples."
-        if not self.adaptive: return self.n_samples
-        return max(1, math.ceil(self.n_samples * float(self.p.detach()) - 1e-6))
+        if not (self.partial and self.adaptive and self.method == 'random'): return self.n_rot
+        return n_partial_samples(float(self.p.detach()), self.n_rot)
+
+    def current_temperature(self) -> float:
+        "The Gumbel temperature of the next draw."
+        if self.temp_iters is None: return self.temperature
+        return linear_temperature(int(self.step), self.temp_iters, self.temperature, self.temp_end)
+
+    def _gates(self, logit, S, k, generator, t):   # (S, k) hard 0/1 gates with straight-through gradients
+        if self.training or self.random_eval_gate:
+            return relaxed_bernoulli_st(logit.expand(k) if logit.ndim == 0 else logit, t, (S, k), generator)
+        return (logit > 0).to(torch.float32).expand(S, k)
 
     def forward(self, batch: int = 1, # images in the batch (used when sampling per element)
                 offset: torch.Tensor | None = None, # (S, 1) offsets to use (shared across layers); None: draw
                 per_element: bool = False, # one draw per batch element
                 generator: torch.Generator | None = None, # optional random stream
                 device=None) -> GroupSamples:
-        dev = device if device is not None else (self.p_logit.device if self.partial else 'cpu')
+        dev = device if device is not None else self.step.device
         S = batch if per_element else 1
-        if offset is None:
-            offset = (torch.rand(S, 1, generator=generator, device=dev) if (self.random_offset and self.training)
-                      else torch.zeros(S, 1, device=dev))
-        p = self.p.to(dev)
-        th = stratified_angles(p, self.n_rotations(), offset.to(dev))
+        t = self.current_temperature()
+        if self.training and self.partial: self.step += 1
+        n = self.n_rotations()
+        if self.method == 'deterministic':   # the fixed grid of C_n with the identity at index n // 2
+            th = stratified_angles(torch.tensor(1.0), n, torch.full((S, 1), 0.5 * (n % 2), device=dev))
+            mass = torch.ones(S, n, device=dev)
+            g = self._gate_logit('gate') if self.partial else None
+            if g is not None:
+                keep = self._gates(g.to(dev), S, n - 1, generator, t)
+                c = n // 2
+                mass = torch.cat([keep[:, :c], torch.ones(S, 1, device=dev), keep[:, c:]], 1)
+        else:
+            if offset is None:
+                offset = (torch.rand(S, 1, generator=generator, device=dev) if (self.random_offset and self.training)
+                          else torch.zeros(S, 1, device=dev))
+            th = stratified_angles(self.p.to(dev), n, offset.to(dev))
+            mass = torch.ones(th.shape, device=dev)
         S = th.shape[0]
-        if self.group == 'SE2':
-            z = torch.zeros_like(th)
-            return GroupSamples(th, z, torch.ones_like(th))
-        if self.partial:
-            gate = (relaxed_bernoulli_st(self.reflect_logit, self.temperature, (S, 1), generator) if self.training
-                    else (self.reflect_logit > 0).to(th.dtype).expand(S, 1))
-        else: gate = torch.ones(S, 1, device=dev)
-        n = th.shape[1]
+        if self.group == 'SE2': return GroupSamples(th, torch.zeros(th.shape, device=dev), mass)
+        r = self._gate_logit('reflect') if self.partial else None
+        gate = torch.ones(S, 1, device=dev) if r is None else self._gates(r.to(dev), S, 1, generator, t)
         return GroupSamples(torch.cat([th, th], 1),
-                            torch.cat([torch.zeros_like(th), torch.ones_like(th)], 1),
-                            torch.cat([torch.ones_like(th), gate.expand(S, n)], 1))
+                            torch.cat([torch.zeros(th.shape, device=dev), torch.ones(th.shape, device=dev)], 1),
+                            torch.cat([mass, mass * gate], 1))
 
-# %% ../nbs/40_partial_gcnn.ipynb #67a87afc
+# %% ../nbs/40_partial_gcnn.ipynb #177367df
+SAMPLER_OPTIONS = ('method', 'p_param', 'p_init', 'p_min', 'reflect_init', 'random_offset', 'adaptive_samples',
+                   'e2_elements', 'temperature', 'temp_end', 'temp_iters', 'random_eval_gate')
+KERNEL_OPTIONS = ('hidden', 'kernel_layers', 'omega_0', 'activation', 'learn_omega_0', 'weight_norm', 'kernel_norm',
+                  'kernel_init')
+
+def _split_options(options: dict, allowed: Sequence[str] = SAMPLER_OPTIONS + KERNEL_OPTIONS) -> tuple[dict, dict]:
+    "Split keyword options into the sampler's and the kernel network's; unknown names are an error."
+    bad = sorted(set(options) - set(allowed))
+    if bad: raise ValueError(f"unknown option(s) {bad}: valid ones are {sorted(allowed)}")
+    s = {k: v for k, v in options.items() if k in SAMPLER_OPTIONS}
+    kn = {k: v for k, v in options.items() if k in KERNEL_OPTIONS}
+    ren = {'kernel_layers': 'n_layers', 'kernel_norm': 'norm', 'kernel_init': 'init'}
+    return s, {ren.get(k, k): v for k, v in kn.items()}
+
+def _padding(padding, k):
+    if padding == 'same': return k // 2
+    if padding == 'valid': return 0
+    if isinstance(padding, int) and not isinstance(padding, bool) and padding >= 0: return padding
+    raise ValueError(f"unknown padding {padding!r}: use 'same', 'valid' or an int >= 0")
+
 def _conv_per_sample(x: torch.Tensor, # (B, Cin_total, H, W)
                      w: torch.Tensor, # (S, Cout_total, Cin_total, k, k), S = 1 or B
                      padding: int,
@@ -242,20 +435,21 @@ def _conv_per_sample(x: torch.Tensor, # (B, Cin_total, H, W)
 
 class _GroupLayer(nn.Module):
     "Shared parts of the lifting and group convolutions."
-    def __init__(self, in_channels, out_channels, kernel_size, in_dim, group, n_samples, partial, p_init, p_min,
-                 reflect_init, random_offset, adaptive_samples, temperature, kernel, hidden, kernel_layers,
-                 omega_0, activation, smooth_mask, bias):
+    def __init__(self, in_channels, out_channels, kernel_size, in_dim, group, n_samples, partial, kernel, padding,
+                 bias, smooth_mask, options):
         super().__init__()
         if in_channels < 1 or out_channels < 1:
             raise ValueError(f"channels must be >= 1, got in={in_channels}, out={out_channels}")
+        s_kw, k_kw = _split_options(options)
         self.cin, self.cout, self.k = int(in_channels), int(out_channels), int(kernel_size)
+        self.padding = _padding(padding, self.k)
         self.register_buffer('coords', kernel_grid(kernel_size), persistent=False)
         self.register_buffer('mask', disc_mask(self.coords, smooth_mask), persistent=False)
-        self.sampler = GroupSampler(group, n_samples, partial, p_init, p_min, reflect_init, random_offset,
-                                    adaptive_samples, temperature)
+        self.sampler = GroupSampler(group, n_samples, partial, **s_kw)
         self.group = group
-        self.kernel = make_kernel_net(kernel, in_dim, self.cout * self.cin, hidden, kernel_layers, omega_0, activation)
+        self.kernel = make_kernel_net(kernel, in_dim, self.cout * self.cin, **k_kw)
         self.bias = nn.Parameter(torch.zeros(self.cout)) if bias else None
+        self.last_kernel = None
 
     def _bias(self, n):  # the per-channel bias repeated over the n group elements, in conv2d's channel order
         return None if self.bias is None else self.bias.repeat_interleave(n)
@@ -268,30 +462,21 @@ class _GroupLayer(nn.Module):
                             device=x.device)
 
 class LiftingConv(_GroupLayer):
-    "Lifting convolution R^2 -> G (SE2 or E2) with a continuous kernel and learnable subset size p."
+    "Lifting convolution R^2 -> G (SE2 or E2) with a continuous kernel; by default onto the whole group."
     def __init__(self, in_channels: int, # input image channels
                  out_channels: int, # output channels per group element
                  kernel_size: int = 5, # odd kernel size
                  group: str = 'SE2', # 'SE2' or 'E2'
-                 n_samples: int = 8, # rotations sampled (E2: 2 n elements)
-                 partial: bool = True, # learn p; False: full group, p = 1
-                 p_init: float = 0.95, # initial p
-                 p_min: float = 0.01, # lower bound of p
-                 reflect_init: float = 0.95, # initial probability of reflections (E2)
-                 random_offset: bool = True, # random stratification offset in training
-                 adaptive_samples: bool = False, # ceil(n p) samples instead of n
-                 temperature: float = 1.0, # Gumbel temperature (E2 gate)
-                 kernel: str = 'siren', # 'siren' or 'mlp'
-                 hidden: int = 32, # kernel network width
-                 kernel_layers: int = 3, # kernel network linear layers
-                 omega_0: float = 10.0, # SIREN frequency
-                 activation: str = 'gelu', # MLP activation
-                 smooth_mask: float = 0.0, # 0: hard disc mask; > 0: sigmoid edge width
+                 n_samples: int = 8, # elements sampled (see GroupSampler)
+                 partial: bool = False, # learn a p here too (equinb's option); False: the whole group (the original)
+                 kernel: str = 'siren', # one of KERNELS
+                 padding: str | int = 'same', # 'same', 'valid' or an int
                  bias: bool = True, # a bias per output channel (shared over the group)
+                 smooth_mask: float = 0.0, # 0: hard disc mask; > 0: sigmoid edge width
+                 **options, # GroupSampler options and kernel options (SAMPLER_OPTIONS, KERNEL_OPTIONS)
                 ):
-        super().__init__(in_channels, out_channels, kernel_size, 2, group, n_samples, partial, p_init, p_min,
-                         reflect_init, random_offset, adaptive_samples, temperature, kernel, hidden, kernel_layers,
-                         omega_0, activation, smooth_mask, bias)
+        super().__init__(in_channels, out_channels, kernel_size, 2, group, n_samples, partial, kernel, padding, bias,
+                         smooth_mask, options)
 
     def weights(self, gs: GroupSamples # the output elements
                ) -> torch.Tensor:
@@ -309,57 +494,54 @@ class LiftingConv(_GroupLayer):
                ) -> tuple[torch.Tensor, GroupSamples]:
         check_images(x, channels=self.cin)
         gs = self._sample(x, offset, per_element, generator)
-        y = _conv_per_sample(x, self.weights(gs), self.k // 2, self._bias(gs.n))
+        self.last_kernel = w = self.weights(gs)
+        y = _conv_per_sample(x, w, self.padding, self._bias(gs.n))
         return y.reshape(x.shape[0], self.cout, gs.n, *y.shape[-2:]), gs
 
-# %% ../nbs/40_partial_gcnn.ipynb #6918381b
+# %% ../nbs/40_partial_gcnn.ipynb #6b12f842
 def relative_elements(g: GroupSamples, # output elements (S, n_out)
                       h: GroupSamples, # input elements (S', n_in)
                      ) -> tuple[torch.Tensor, torch.Tensor]:
-    "Relative angle (wrapped) and reflection of g^{-1} h: two tensors `(S, n_out, n_in)`."
-    sg = 1 - 2 * g.refl[:, :, None]
-    ang = wrap_rel_angle(sg * (h.angles[:, None, :] - g.angles[:, :, None]))
+    "Relative angle (wrapped, float64) and reflection of g^{-1} h: two tensors `(S, n_out, n_in)`."
+    sg = 1 - 2 * g.refl.double()[:, :, None]
+    ang = wrap_rel_angle(sg * (h.angles.double()[:, None, :] - g.angles.double()[:, :, None]))
     ref = (g.refl[:, :, None] - h.refl[:, None, :]).abs()
     return ang, ref
 
+def _rel_features(g, h, group):   # kernel inputs from the relative elements: (S, no, ni, 1 or 2), float32
+    ang, ref = relative_elements(g, h)
+    feats = [(ang / math.pi).float()[..., None]]
+    if group == 'E2': feats.append((2 * ref - 1).float()[..., None])
+    return torch.cat(feats, -1)
+
 class GroupConv(_GroupLayer):
-    "Group convolution G -> G (SE2 or E2) with a continuous kernel and learnable subset size p."
+    "Group convolution G -> G (SE2 or E2) with a continuous kernel and a learnable subset."
     def __init__(self, in_channels: int, # input channels per group element
                  out_channels: int, # output channels per group element
                  kernel_size: int = 5, # odd kernel size
                  group: str = 'SE2', # 'SE2' or 'E2'
-                 n_samples: int = 8, # rotations sampled (E2: 2 n elements)
-                 partial: bool = True, # learn p; False: full group, p = 1
-                 p_init: float = 0.95, # initial p
-                 p_min: float = 0.01, # lower bound of p
-                 reflect_init: float = 0.95, # initial probability of reflections (E2)
-                 random_offset: bool = True, # random stratification offset in training
-                 adaptive_samples: bool = False, # ceil(n p) samples instead of n
-                 temperature: float = 1.0, # Gumbel temperature (E2 gate)
-                 kernel: str = 'siren', # 'siren' or 'mlp'
-                 hidden: int = 32, # kernel network width
-                 kernel_layers: int = 3, # kernel network linear layers
-                 omega_0: float = 10.0, # SIREN frequency
-                 activation: str = 'gelu', # MLP activation
-                 smooth_mask: float = 0.0, # 0: hard disc mask; > 0: sigmoid edge width
+                 n_samples: int = 8, # elements of the full group (see GroupSampler)
+                 partial: bool = True, # learn the subset; False: the whole group
+                 kernel: str = 'siren', # one of KERNELS
+                 padding: str | int = 'same', # 'same', 'valid' or an int
                  bias: bool = True, # a bias per output channel (shared over the group)
+                 smooth_mask: float = 0.0, # 0: hard disc mask; > 0: sigmoid edge width
+                 **options, # GroupSampler options and kernel options (SAMPLER_OPTIONS, KERNEL_OPTIONS)
                 ):
         super().__init__(in_channels, out_channels, kernel_size, 3 if group == 'SE2' else 4, group, n_samples,
-                         partial, p_init, p_min, reflect_init, random_offset, adaptive_samples, temperature, kernel,
-                         hidden, kernel_layers, omega_0, activation, smooth_mask, bias)
+                         partial, kernel, padding, bias, smooth_mask, options)
 
     def weights(self, g: GroupSamples, # output elements
                 h: GroupSamples, # input elements
                ) -> torch.Tensor:
         "Kernel `(S, C_out * n_out, C_in * n_in, k, k)`."
-        ang, ref = relative_elements(g, h)                                    # (S, no, ni)
-        S, no, ni = ang.shape
+        rel = _rel_features(g, h, self.group)                                 # (S, no, ni, 1|2)
+        S, no, ni, _ = rel.shape
         P = self.coords.shape[0]
         pos = act_inverse(g.angles, g.refl, self.coords)                      # (S', no, P, 2)
         pos = pos[:, :, None].expand(S, no, ni, P, 2)
-        feats = [pos, (ang / math.pi)[..., None, None].expand(S, no, ni, P, 1)]
-        if self.group == 'E2': feats.append((2 * ref - 1)[..., None, None].expand(S, no, ni, P, 1))
-        w = self.kernel(torch.cat(feats, -1)) * self.mask[:, None]            # (S, no, ni, P, Cout*Cin)
+        w = self.kernel(torch.cat([pos, rel[..., None, :].expand(S, no, ni, P, rel.shape[-1])], -1))
+        w = w * self.mask[:, None]                                            # (S, no, ni, P, Cout*Cin)
         w = w.reshape(S, no, ni, self.k, self.k, self.cout, self.cin).permute(0, 5, 1, 6, 2, 3, 4)
         wm = h.mass / h.mass.sum(1, keepdim=True)                             # (S, ni) Monte-Carlo weights
         w = w * wm[:, None, None, None, :, None, None]                        # folded into the (small) kernel
@@ -370,17 +552,53 @@ class GroupConv(_GroupLayer):
                 offset: torch.Tensor | None = None, # shared sampling offset, None: draw
                 per_element: bool = False, # one draw per image
                 generator: torch.Generator | None = None, # optional random stream
+                g: GroupSamples | None = None, # output elements to use instead of drawing (e.g. the input's own)
                ) -> tuple[torch.Tensor, GroupSamples]:
         if x.ndim != 5 or x.shape[1] != self.cin or x.shape[2] != h.n:
             raise ValueError(f"x must have shape (B, {self.cin}, {h.n}, H, W) to match the input elements, "
                              f"got {tuple(x.shape)}")
         B = x.shape[0]
-        g = self._sample(x, offset, per_element, generator)
-        y = _conv_per_sample(x.reshape(B, self.cin * h.n, *x.shape[-2:]), self.weights(g, h), self.k // 2,
-                             self._bias(g.n))
+        if g is None: g = self._sample(x, offset, per_element, generator)
+        self.last_kernel = w = self.weights(g, h)
+        y = _conv_per_sample(x.reshape(B, self.cin * h.n, *x.shape[-2:]), w, self.padding, self._bias(g.n))
         return y.reshape(B, self.cout, g.n, *y.shape[-2:]), g
 
-# %% ../nbs/40_partial_gcnn.ipynb #51ad6752
+class PointwiseGroupConv(nn.Module):
+    "1 x 1 group convolution from input elements h to given output elements g (kernel of g^{-1}h only, no bias)."
+    def __init__(self, in_channels: int, # input channels per element
+                 out_channels: int, # output channels per element
+                 group: str = 'SE2', # 'SE2' or 'E2'
+                 kernel: str = 'siren', # one of KERNELS
+                 **options, # kernel options (KERNEL_OPTIONS); the original halves the block's `hidden`
+                ):
+        super().__init__()
+        _, k_kw = _split_options(options, KERNEL_OPTIONS)
+        if group not in ('SE2', 'E2'): raise ValueError(f"unknown group {group!r}: use 'SE2' or 'E2'")
+        self.cin, self.cout, self.group = int(in_channels), int(out_channels), group
+        self.kernel = make_kernel_net(kernel, 1 if group == 'SE2' else 2, self.cout * self.cin, **k_kw)
+        self.bias, self.last_kernel = None, None
+
+    def weights(self, g: GroupSamples, h: GroupSamples) -> torch.Tensor:
+        "Kernel `(S, C_out * n_out, C_in * n_in)`."
+        w = self.kernel(_rel_features(g, h, self.group))                      # (S, no, ni, Cout*Cin)
+        S, no, ni, _ = w.shape
+        w = w.reshape(S, no, ni, self.cout, self.cin).permute(0, 3, 1, 4, 2)
+        w = w * (h.mass / h.mass.sum(1, keepdim=True))[:, None, None, None, :]
+        return w.reshape(S, self.cout * no, self.cin * ni) / math.sqrt(self.cin)
+
+    def forward(self, x: torch.Tensor, # features on the input elements (B, C_in, n_in, H, W)
+                h: GroupSamples, # input elements
+                g: GroupSamples, # output elements
+               ) -> torch.Tensor:
+        if x.ndim != 5 or x.shape[1] != self.cin or x.shape[2] != h.n:
+            raise ValueError(f"x must have shape (B, {self.cin}, {h.n}, H, W), got {tuple(x.shape)}")
+        B, _, _, H, W = x.shape
+        self.last_kernel = w = self.weights(g, h)
+        xf = x.reshape(B, self.cin * h.n, H, W)
+        y = torch.einsum('oi,bihw->bohw', w[0], xf) if w.shape[0] == 1 else torch.einsum('boi,bihw->bohw', w, xf)
+        return y.reshape(B, self.cout, g.n, H, W)
+
+# %% ../nbs/40_partial_gcnn.ipynb #73151317
 def group_pool(x: torch.Tensor, # features on G (B, C, n, H, W)
                gs: GroupSamples, # their elements (for the masses)
                mode: str = 'max', # 'max' or 'mean'
@@ -389,13 +607,27 @@ def group_pool(x: torch.Tensor, # features on G (B, C, n, H, W)
     if x.ndim != 5: raise ValueError(f"x must have shape (B, C, n, H, W), got {tuple(x.shape)}")
     m = gs.mass[:, None, :, None, None]
     if mode == 'mean': return (x * m).sum(2) / m.sum(2)
-    if mode == 'max':
-        refl = gs.refl > 0.5
-        if not bool(refl.any()): return x.amax(2)
-        rot_max = x.masked_fill(refl[:, None, :, None, None], float('-inf')).amax(2)
-        z = gs.mass[:, -1][:, None, None, None]                  # the gate of the reflected half
-        return rot_max + z * (x.amax(2) - rot_max)               # = max over the open elements; d/dz flows
-    raise ValueError(f"unknown group pooling {mode!r}: use 'max' or 'mean'")
+    if mode != 'max': raise ValueError(f"unknown group pooling {mode!r}: use 'max' or 'mean'")
+    open_, refl = gs.mass > 0.5, gs.refl > 0.5
+    if bool(open_.all()) and not bool(refl.any()): return x.amax(2)
+    ninf = float('-inf')
+    rot_max = x.masked_fill(~(open_ & ~refl)[:, None, :, None, None], ninf).amax(2)
+    if not bool(refl.any()): return rot_max
+    z = (gs.mass * refl).amax(1)[:, None, None, None]                  # the reflection gate (straight-through)
+    all_max = x.masked_fill(~(open_ | refl)[:, None, :, None, None], ninf).amax(2)
+    return rot_max + z * (all_max - rot_max)                           # = max over the open elements; d/dz flows
+
+def group_layer_norm(x: torch.Tensor, # features on G (B, C, n, H, W)
+                     gs: GroupSamples | None = None, # their elements (closed ones are left out); None: all
+                     eps: float = 1e-5, # variance floor
+                    ) -> torch.Tensor:
+    "Normalise each (image, channel) over the open group elements and space, without affine parameters."
+    if gs is None or bool((gs.mass > 0.5).all()): return F.layer_norm(x, x.shape[-3:], eps=eps)
+    w = (gs.mass > 0.5).to(x.dtype)[:, None, :, None, None]
+    cnt = w.sum(2, keepdim=True) * x.shape[-1] * x.shape[-2]
+    mu = (x * w).sum((2, 3, 4), keepdim=True) / cnt
+    var = (((x - mu) ** 2) * w).sum((2, 3, 4), keepdim=True) / cnt
+    return (x - mu) / torch.sqrt(var + eps)
 
 def spatial_pool(x: torch.Tensor, # features (B, C, n, H, W) or images (B, C, H, W)
                  size: int = 2, # window and stride
@@ -409,46 +641,48 @@ def spatial_pool(x: torch.Tensor, # features (B, C, n, H, W) or images (B, C, H,
     y = f(x.reshape(B, C * n, H, W), size)
     return y.reshape(B, C, n, *y.shape[-2:])
 
-# %% ../nbs/40_partial_gcnn.ipynb #76359ae8
+# %% ../nbs/40_partial_gcnn.ipynb #35d009fe
 class PartialGCNN(nn.Module):
     "Partial (or full) group-equivariant CNN on SE(2)/E(2) with continuous kernels; returns logits."
     def __init__(self, in_channels: int = 1, # image channels
                  num_classes: int = 10, # output logits
                  group: str = 'SE2', # 'SE2' or 'E2'
-                 n_samples: int = 8, # rotations sampled per layer (E2: 2 n elements)
-                 partial: bool = True, # learn p per layer; False: the full G-CNN
+                 n_samples: int = 8, # elements of the full group per layer (E2: n/2 rotations x 2)
+                 partial: bool = True, # learn p per group convolution; False: the full G-CNN
                  layers: int = 3, # lifting + (layers - 1) group convolutions
                  channels: int | Sequence[int] = 16, # channels per group element, one per layer or shared
-                 kernel: str = 'siren', # 'siren' or 'mlp'
+                 kernel: str = 'siren', # one of KERNELS
                  kernel_size: int = 5, # odd kernel size
                  hidden: int = 32, # kernel network width
-                 kernel_layers: int = 3, # kernel network linear layers
+                 kernel_layers: int = 3, # kernel network layers
                  omega_0: float = 10.0, # SIREN frequency
                  activation: str = 'gelu', # MLP kernel activation
                  pool_after: Iterable[int] = (0, 1), # layer indices followed by 2x2 spatial max pooling
                  group_pooling: str = 'max', # 'max' or 'mean'
-                 p_init: float = 0.95, # initial p of every layer
-                 p_min: float = 0.01, # lower bound of p
-                 reflect_init: float = 0.95, # initial reflection probability (E2)
+                 p_init: float | None = None, # initial p of every partial layer (None: GroupSampler's default)
+                 p_min: float = 0.01, # lower bound of p (p_param='sigmoid')
+                 reflect_init: float | None = None, # initial reflection gate (E2; None: GroupSampler's default)
                  random_offset: bool = True, # random stratification offset in training
-                 adaptive_samples: bool = False, # ceil(n p) samples instead of n
+                 adaptive_samples: bool = True, # ceil(n p) samples (the original); False: always n
                  sample_per_layer: bool = True, # each layer draws its own offset; False: one per forward
                  sample_per_batch_element: bool = False, # one draw per image
-                 temperature: float = 1.0, # initial Gumbel temperature
+                 temperature: float = 0.5, # (initial) Gumbel temperature
                  smooth_mask: float = 0.0, # disc mask edge width (0: hard)
                  dropout: float = 0.0, # dropout before the classifier
+                 lift_partial: bool = False, # a learnable p in the lifting layer too
+                 **options, # further GroupSampler / kernel options (p_param, e2_elements, method, temp_iters, ...)
                 ):
         super().__init__()
         if layers < 1: raise ValueError(f"layers must be >= 1, got {layers}")
         chans = [channels] * layers if isinstance(channels, int) else list(channels)
         if len(chans) != layers: raise ValueError(f"channels has {len(chans)} entries for {layers} layers")
         if group_pooling not in ('max', 'mean'): raise ValueError(f"unknown group pooling {group_pooling!r}: use 'max' or 'mean'")
-        kw = dict(kernel_size=kernel_size, group=group, n_samples=n_samples, partial=partial, p_init=p_init,
+        kw = dict(kernel_size=kernel_size, group=group, n_samples=n_samples, p_init=p_init,
                   p_min=p_min, reflect_init=reflect_init, random_offset=random_offset,
                   adaptive_samples=adaptive_samples, temperature=temperature, kernel=kernel, hidden=hidden,
-                  kernel_layers=kernel_layers, omega_0=omega_0, activation=activation, smooth_mask=smooth_mask)
-        self.convs = nn.ModuleList([LiftingConv(in_channels, chans[0], **kw)] +
-                                   [GroupConv(a, b, **kw) for a, b in zip(chans[:-1], chans[1:])])
+                  kernel_layers=kernel_layers, omega_0=omega_0, activation=activation, smooth_mask=smooth_mask, **options)
+        self.convs = nn.ModuleList([LiftingConv(in_channels, chans[0], partial=partial and lift_partial, **kw)] +
+                                   [GroupConv(a, b, partial=partial, **kw) for a, b in zip(chans[:-1], chans[1:])])
         self.norms = nn.ModuleList(nn.BatchNorm3d(c) for c in chans)
         self.pool_after = set(int(i) for i in pool_after)
         self.group_pooling, self.group = group_pooling, group
@@ -460,11 +694,7 @@ class PartialGCNN(nn.Module):
     def features(self, x: torch.Tensor # images (B, C, H, W)
                 ) -> torch.Tensor:
         "Invariant features `(B, C_last)` before the classifier."
-        offset = None
-        if not self.sample_per_layer:
-            S = x.shape[0] if self.per_element else 1
-            offset = (torch.rand(S, 1, device=x.device) if (self.random_offset and self.training)
-                      else torch.zeros(S, 1, device=x.device))
+        offset = _shared_offset(self, x)
         y, gs = self.convs[0](x, offset=offset, per_element=self.per_element)
         for i, (conv, norm) in enumerate(zip(self.convs, self.norms)):
             if i > 0: y, gs = conv(y, gs, offset=offset, per_element=self.per_element)
@@ -477,12 +707,18 @@ class PartialGCNN(nn.Module):
         "Logits `(B, num_classes)`."
         return self.head(self.dropout(self.features(x)))
 
+def _shared_offset(model, x):   # one offset for all layers when not sampling per layer, else None
+    if model.sample_per_layer: return None
+    S = x.shape[0] if model.per_element else 1
+    return (torch.rand(S, 1, device=x.device) if (model.random_offset and model.training)
+            else torch.zeros(S, 1, device=x.device))
+
 def full_gcnn(**kwargs) -> PartialGCNN:
     "The full G-CNN baseline: `PartialGCNN` with p fixed at 1 (and reflections always in for E2)."
     kwargs['partial'] = False
     return PartialGCNN(**kwargs)
 
-# %% ../nbs/40_partial_gcnn.ipynb #2f5d75c6
+# %% ../nbs/40_partial_gcnn.ipynb #35f5bcd4
 def _samplers(model: nn.Module) -> list[tuple[str, GroupSampler]]:
     return [(n.removesuffix('.sampler'), m) for n, m in model.named_modules() if isinstance(m, GroupSampler)]
 
@@ -499,7 +735,8 @@ def monotonic_loss(model_or_ps: nn.Module | Sequence[torch.Tensor], # a model, o
                    weight: float = 1.0, # w
                   ) -> torch.Tensor:
     "w * sum_l ReLU(p_{l+1} - p_l): penalises a layer more equivariant than the one before it."
-    ps = [s.p for _, s in _samplers(model_or_ps)] if isinstance(model_or_ps, nn.Module) else list(model_or_ps)
+    ps = ([s.p for _, s in _samplers(model_or_ps) if s.partial] if isinstance(model_or_ps, nn.Module)
+          else list(model_or_ps))
     if len(ps) < 2: return torch.zeros(())
     ps = torch.stack([torch.as_tensor(p, dtype=torch.float32).reshape(()) for p in ps])
     return weight * F.relu(ps[1:] - ps[:-1]).sum()
@@ -507,27 +744,36 @@ def monotonic_loss(model_or_ps: nn.Module | Sequence[torch.Tensor], # a model, o
 def set_temperature(model: nn.Module, # a model holding partial group layers
                     temperature: float, # new Gumbel temperature
                    ) -> None:
-    "Set the Gumbel temperature of every reflection gate (use with `gumbel_temperature`)."
+    "Set the Gumbel temperature of every gate (used by samplers without a `temp_iters` schedule)."
     if temperature <= 0: raise ValueError(f"temperature must be > 0, got {temperature}")
     for _, s in _samplers(model): s.temperature = float(temperature)
 
+PROB_NAMES = ('p_raw', 'p_logit', 'reflect_raw', 'reflect_logit', 'gate_raw', 'gate_logit', 'width_logit')
+
 def prob_parameters(model: nn.Module) -> list[nn.Parameter]:
-    "The p logits and reflection logits of a model."
-    return [p for n, p in model.named_parameters() if n.endswith(('p_logit', 'reflect_logit', 'width_logit'))]
+    "The subset parameters of a model: p's, gates, reflection gates, Augerino ranges."
+    return [p for n, p in model.named_parameters() if n.split('.')[-1] in PROB_NAMES]
+
+def omega_parameters(model: nn.Module) -> list[nn.Parameter]:
+    "The learnable SIREN omega_0's of a model."
+    return [p for n, p in model.named_parameters() if n.split('.')[-1] == 'omega_0']
 
 def param_groups(model: nn.Module, # the model
                  lr: float, # learning rate of the ordinary weights
-                 lr_probs: float | None = None, # learning rate of p / gate / augmentation-range logits (None: lr)
-                 weight_decay: float = 0.0, # weight decay of the ordinary weights (none on the probabilities)
+                 lr_probs: float | None = None, # learning rate of the p's and gates (None or 0: lr, as the original)
+                 weight_decay: float = 0.0, # weight decay of the ordinary weights (none on the p's and omega_0's)
+                 lr_omega0: float | None = None, # learning rate of learnable omega_0's (None or 0: lr)
                 ) -> list[dict]:
-    "Optimizer parameter groups: the weights, and the probability logits with their own learning rate."
-    probs = prob_parameters(model); ids = {id(p) for p in probs}
+    "Optimizer parameter groups: the weights, the subset parameters and the omega_0's, each with its learning rate."
+    probs, omegas = prob_parameters(model), omega_parameters(model)
+    ids = {id(p) for p in probs + omegas}
     rest = [p for p in model.parameters() if id(p) not in ids]
     groups = [{'params': rest, 'lr': lr, 'weight_decay': weight_decay}]
-    if probs: groups.append({'params': probs, 'lr': lr if lr_probs is None else lr_probs, 'weight_decay': 0.0})
+    if probs: groups.append({'params': probs, 'lr': lr_probs or lr, 'weight_decay': 0.0})
+    if omegas: groups.append({'params': omegas, 'lr': lr_omega0 or lr, 'weight_decay': 0.0})
     return groups
 
-# %% ../nbs/40_partial_gcnn.ipynb #9e5abd34
+# %% ../nbs/40_partial_gcnn.ipynb #221875e9
 class Augerino(nn.Module):
     "Augerino: a network averaged over rotations drawn from a learned range [-w, w]."
     def __init__(self, model: nn.Module, # the network f (images -> logits)
@@ -593,3 +839,347 @@ class PlainCNN(nn.Module):
             x = F.relu(n(c(x)))
             if i in self.pool_after: x = F.max_pool2d(x, 2)
         return self.head(self.dropout(x.mean((-2, -1))))
+
+# %% ../nbs/40_partial_gcnn.ipynb #7c6467aa
+NORMS = ('batch', 'layer')
+
+def _norm_layer(norm, c):
+    n = {'batchnorm': 'batch', 'layernorm': 'layer'}.get(str(norm).lower(), str(norm).lower())
+    if n == 'batch': return nn.BatchNorm3d(c)
+    if n == 'layer': return nn.GroupNorm(1, c)
+    raise ValueError(f"unknown norm {norm!r}: use one of {list(NORMS)}")
+
+def expand_width_factors(factors: Sequence[float] | None, # (factor, count) pairs flattened, e.g. [1, 1, 2, 1]; None/[0]: all 1
+                         blocks: int, # number of blocks
+                        ) -> list[float]:
+    "The width factor of every block."
+    if not factors or float(factors[0]) == 0.0: return [1.0] * blocks
+    if len(factors) % 2: raise ValueError(f"block_width_factors must be (factor, count) pairs, got {list(factors)}")
+    out = [float(f) for f, c in zip(factors[::2], factors[1::2]) for _ in range(int(c))]
+    if len(out) != blocks:
+        raise ValueError(f"block_width_factors {list(factors)} give {len(out)} blocks, but blocks={blocks}")
+    return out
+
+class _GroupNet(nn.Module):
+    "Shared construction of CKResNet and GCNN: the layer options and the sampling of one forward pass."
+    def _setup(self, group, n_samples, partial, sample_per_layer, sample_per_batch_element, random_offset, kernel,
+               kernel_size, bias, options):
+        _split_options(options)   # reject unknown names early
+        self.group, self.n_samples, self.partial = group, int(n_samples), bool(partial)
+        self.sample_per_layer, self.per_element = bool(sample_per_layer), bool(sample_per_batch_element)
+        self.random_offset = bool(random_offset)
+        self.layer_kw = dict(kernel_size=kernel_size, group=group, n_samples=n_samples, kernel=kernel, bias=bias,
+                             random_offset=random_offset, **options)
+
+    def _lift_and_offset(self, x):
+        offset = _shared_offset(self, x)
+        return self.lift(x, offset=offset, per_element=self.per_element), offset
+
+    def _reuse(self, y, h):   # a full model with shared samples: the group convolutions keep the input's elements
+        return h if (not self.partial and not self.sample_per_layer and h.n == self.lift.sampler.n_rotations() *
+                     (2 if self.group == 'E2' else 1)) else None
+
+class CKResBlock(nn.Module):
+    "The original's residual block: two group convolutions with layer norm, a pointwise group-conv shortcut."
+    def __init__(self, in_channels: int, out_channels: int, # widths
+                 layer_kw: dict, # GroupConv options
+                 norm: str = 'batch', # the block's norm after the sum
+                 dropout: float = 0.0, # dropout after the first ReLU
+                 pool: bool = False, # 2x2 max pool at the end
+                 pointwise_shortcut: bool = True, # a PointwiseGroupConv shortcut (else the identity)
+                 partial: bool = True, # the group convolutions learn subsets
+                ):
+        super().__init__()
+        self.conv1 = GroupConv(in_channels, out_channels, partial=partial, **layer_kw)
+        self.conv2 = GroupConv(out_channels, out_channels, partial=partial, **layer_kw)
+        self.norm, self.dropout, self.pool = _norm_layer(norm, out_channels), nn.Dropout(dropout), bool(pool)
+        if not pointwise_shortcut and in_channels != out_channels:
+            raise ValueError(f"an identity shortcut needs equal widths, got {in_channels} -> {out_channels}")
+        self.shortcut = None
+        if pointwise_shortcut:
+            kkw = {k: v for k, v in layer_kw.items() if k in KERNEL_OPTIONS}
+            kkw['hidden'] = max(1, kkw.get('hidden', 32) // 2)
+            self.shortcut = PointwiseGroupConv(in_channels, out_channels, layer_kw.get('group', 'SE2'),
+                                               layer_kw.get('kernel', 'siren'), **kkw)
+
+    def forward(self, x, h, offset=None, per_element=False, reuse=False):
+        y, g1 = self.conv1(x, h, offset=offset, per_element=per_element, g=h if reuse else None)
+        y = self.dropout(F.relu(group_layer_norm(y, g1)))
+        y, g2 = self.conv2(y, g1, offset=offset, per_element=per_element, g=g1 if reuse else None)
+        y = F.relu(group_layer_norm(y, g2))
+        y = y + (self.shortcut(x, h, g2) if self.shortcut is not None else x)
+        y = self.norm(y)
+        if self.pool: y = spatial_pool(y, 2)
+        return F.relu(y), g2
+
+class CKResNet(_GroupNet):
+    "The original's CKResNet: lifting, residual group-conv blocks, a valid last group conv, global max pool, 1x1 head."
+    def __init__(self, in_channels: int = 1, # image channels
+                 num_classes: int = 10, # logits
+                 group: str = 'SE2', # 'SE2' or 'E2'
+                 n_samples: int = 8, # elements of the full group (E2: n/2 rotations x 2)
+                 partial: bool = True, # the group convolutions learn subsets
+                 channels: int = 32, # the original's net.no_hidden
+                 blocks: int = 2, # residual blocks
+                 block_width_factors: Sequence[float] | None = (1, 1, 2, 1), # (factor, count) pairs; None: all 1
+                 norm: str = 'batch', # 'batch' or 'layer'
+                 dropout: float = 0.0, # per-block dropout
+                 pool_blocks: Iterable[int] = (0, 1), # 0: after lifting; i: after block i
+                 kernel: str = 'siren', # one of KERNELS
+                 kernel_size: int = 7, # odd kernel size
+                 bias: bool = True, # conv biases
+                 padding: str = 'same', # padding of all but the last group conv (which is valid)
+                 sample_per_layer: bool = True, # every layer draws its own elements
+                 sample_per_batch_element: bool = False, # one draw per image
+                 random_offset: bool = True, # random offsets in training
+                 last_conv_t2: bool = False, # average the group axis away before a plain last conv
+                 learnable_final_pooling: bool = False, # a learned linear pooling instead of the global max
+                 final_spatial_dim: Sequence[int] = (1, 1), # spatial size after the last conv (learnable pooling)
+                 **options, # GroupSampler / kernel options (SAMPLER_OPTIONS, KERNEL_OPTIONS)
+                ):
+        super().__init__()
+        self._setup(group, n_samples, partial, sample_per_layer, sample_per_batch_element, random_offset, kernel,
+                    kernel_size, bias, options)
+        kw = dict(self.layer_kw, padding=padding)
+        pool_blocks = set(int(i) for i in pool_blocks)
+        wf = expand_width_factors(block_width_factors, blocks)
+        widths = [int(channels * f) for f in wf]
+        self.lift = LiftingConv(in_channels, channels, **kw)
+        self.lift_norm, self.lift_pool = _norm_layer(norm, channels), 0 in pool_blocks
+        ins = [channels] + widths[:-1]
+        self.blocks = nn.ModuleList(
+            CKResBlock(a, b, kw, norm, dropout, (i + 1) in pool_blocks,
+                       pointwise_shortcut=(a != b) or sample_per_layer or partial, partial=partial)
+            for i, (a, b) in enumerate(zip(ins, widths)))
+        final = widths[-1] if blocks else channels
+        self.last_conv_t2 = bool(last_conv_t2)
+        last_kw = dict(kw, padding='valid')
+        if last_conv_t2: last_kw.update(n_samples=1, method='deterministic', e2_elements=False)
+        self.last = GroupConv(final, final, partial=partial and not last_conv_t2, **last_kw)
+        self.last_norm = _norm_layer(norm, final)
+        self.final_spatial_dim = tuple(int(d) for d in final_spatial_dim)
+        self.pooling = None
+        if learnable_final_pooling:
+            if partial: raise ValueError("learnable_final_pooling can only be used without partial equivariance")
+            n_last = self.last.sampler.n_rot * (2 if group == 'E2' and not last_conv_t2 else 1)
+            self.pooling = nn.Linear(n_last * math.prod(self.final_spatial_dim), 1)
+        self.head = nn.Linear(final, num_classes)
+
+    def features(self, x: torch.Tensor # images (B, C, H, W)
+                ) -> torch.Tensor:
+        "Invariant features `(B, C_last)` before the head."
+        (y, h), offset = self._lift_and_offset(x)
+        y = F.relu(self.lift_norm(y))
+        if self.lift_pool: y = spatial_pool(y, 2)
+        reuse = self._reuse(y, h) is not None
+        for b in self.blocks: y, h = b(y, h, offset=offset, per_element=self.per_element, reuse=reuse)
+        if self.last_conv_t2:
+            m = h.mass[:, None, :, None, None]
+            y, h = (y * m).sum(2, keepdim=True) / m.sum(2, keepdim=True), identity_samples(self.group, 1, x.device)
+        y, h = self.last(y, h, offset=offset, per_element=self.per_element, g=h if reuse else None)
+        y = F.relu(self.last_norm(y))
+        if self.pooling is not None:
+            if tuple(y.shape[-2:]) != self.final_spatial_dim:
+                raise ValueError(f"learnable pooling expects {self.final_spatial_dim} after the last conv, got {tuple(y.shape[-2:])}")
+            return self.pooling(y.reshape(*y.shape[:2], -1))[..., 0]
+        return group_pool(y, h, 'max').amax((-2, -1))
+
+    def forward(self, x: torch.Tensor # images (B, C, H, W)
+               ) -> torch.Tensor:
+        "Logits `(B, num_classes)`."
+        return self.head(self.features(x))
+
+class GCNN(_GroupNet):
+    "The original's GCNN: lifting, blocks of (group conv, norm, ReLU) with pooling and channel dropout, mean, linear."
+    def __init__(self, in_channels: int = 1, # image channels
+                 num_classes: int = 10, # logits
+                 group: str = 'SE2', # 'SE2' or 'E2'
+                 n_samples: int = 8, # elements of the full group (E2: n/2 rotations x 2)
+                 partial: bool = True, # the group convolutions learn subsets
+                 channels: int = 128, # the original's net.no_hidden
+                 blocks: int = 8, # conv blocks
+                 block_width_factors: Sequence[float] | None = (1, 1, 2, 7), # (factor, count) pairs; None: all 1
+                 norm: str = 'batch', # 'batch' or 'layer'
+                 dropout: float = 0.3, # channel dropout probability
+                 dropout_blocks: Iterable[int] = (2, 5, 8), # blocks followed by dropout (1-based)
+                 pool_blocks: Iterable[int] = (2, 5), # blocks followed by 2x2 max pooling (1-based)
+                 kernel: str = 'siren', # one of KERNELS
+                 kernel_size: int = 3, # odd kernel size
+                 bias: bool = True, # conv biases
+                 padding: str = 'same', # conv padding
+                 sample_per_layer: bool = True, # every layer draws its own elements
+                 sample_per_batch_element: bool = False, # one draw per image
+                 random_offset: bool = True, # random offsets in training
+                 **options, # GroupSampler / kernel options (SAMPLER_OPTIONS, KERNEL_OPTIONS)
+                ):
+        super().__init__()
+        self._setup(group, n_samples, partial, sample_per_layer, sample_per_batch_element, random_offset, kernel,
+                    kernel_size, bias, options)
+        kw = dict(self.layer_kw, padding=padding)
+        widths = [int(channels * f) for f in expand_width_factors(block_width_factors, blocks)]
+        self.lift, self.lift_norm = LiftingConv(in_channels, channels, **kw), _norm_layer(norm, channels)
+        ins = [channels] + widths[:-1]
+        self.convs = nn.ModuleList(GroupConv(a, b, partial=partial, **kw) for a, b in zip(ins, widths))
+        self.norms = nn.ModuleList(_norm_layer(norm, b) for b in widths)
+        self.pool_blocks, self.dropout_blocks = set(int(i) for i in pool_blocks), set(int(i) for i in dropout_blocks)
+        self.p_drop = float(dropout)
+        self.head = nn.Linear(widths[-1] if blocks else channels, num_classes)
+
+    def features(self, x: torch.Tensor # images (B, C, H, W)
+                ) -> torch.Tensor:
+        "Invariant features `(B, C_last)` before the head."
+        (y, h), offset = self._lift_and_offset(x)
+        y = F.relu(self.lift_norm(y))
+        reuse = self._reuse(y, h) is not None
+        for i, (conv, norm) in enumerate(zip(self.convs, self.norms)):
+            y, h = conv(y, h, offset=offset, per_element=self.per_element, g=h if reuse else None)
+            y = F.relu(norm(y))
+            if i + 1 in self.pool_blocks: y = spatial_pool(y, 2)
+            if i + 1 in self.dropout_blocks: y = F.dropout3d(y, self.p_drop, self.training)   # whole channels
+        return group_pool(y, h, 'mean').mean((-2, -1))
+
+    def forward(self, x: torch.Tensor # images (B, C, H, W)
+               ) -> torch.Tensor:
+        "Logits `(B, num_classes)`."
+        return self.head(self.features(x))
+
+# %% ../nbs/40_partial_gcnn.ipynb #40fba6db
+class AugerinoGroup(nn.Module):
+    "The original's Augerino: a network averaged over input copies transformed by a learned subset of SE(2)/E(2)."
+    def __init__(self, net: nn.Module, # images -> logits (a T2 model: CKResNet/GCNN with one identity sample)
+                 group: str = 'SE2', # 'SE2' or 'E2'
+                 n_samples: int = 8, # elements of the full group (E2: n/2 rotations x 2)
+                 **options, # GroupSampler options (p_param, p_init, adaptive_samples, temp_iters, ...)
+                ):
+        super().__init__()
+        s_kw, _ = _split_options(options, SAMPLER_OPTIONS)
+        self.net, self.group = net, group
+        self.sampler = GroupSampler(group, n_samples, True, **s_kw)
+
+    def forward(self, x: torch.Tensor # images (B, C, H, W)
+               ) -> torch.Tensor:
+        "Logits averaged over the transformed copies."
+        check_images(x)
+        gs = self.sampler(batch=1, device=x.device)
+        B, n = x.shape[0], gs.n
+        xs = x.repeat(n, 1, 1, 1)
+        refl = gs.refl[0].repeat_interleave(B) > 0.5
+        xs = torch.where(refl[:, None, None, None], torch.flip(xs, (-2,)), xs)        # F first, then R_theta
+        xs = rotate_images(xs, gs.angles[0].float().repeat_interleave(B))
+        out = self.net(xs).reshape(n, B, -1)
+        w = gs.mass[0][:, None, None]
+        return (out * w).sum(0) / w.sum(0)
+
+def augerino(arch: type = None, # CKResNet (default) or GCNN
+             group: str = 'SE2', # 'SE2' or 'E2'
+             n_samples: int = 8, # elements of the learned subset
+             sampler_options: dict | None = None, # GroupSampler options of the learned subset
+             **kwargs, # the architecture's options (its group sampling is replaced by one identity sample)
+            ) -> AugerinoGroup:
+    "The original's AugerinoCKResNet / AugerinoGCNN: a T2 network averaged over a learned subset of the group."
+    arch = arch or CKResNet
+    net_kw = {k: v for k, v in kwargs.items() if k not in SAMPLER_OPTIONS}
+    net_kw.update(group='SE2', n_samples=1, partial=False, method='deterministic', sample_per_layer=False,
+                  sample_per_batch_element=False)
+    return AugerinoGroup(arch(**net_kw), group, n_samples, **(sampler_options or {}))
+
+def kernel_ln_loss(model: nn.Module, # a model whose group layers have run forward (they keep `last_kernel`)
+                   weight: float = 1.0, # lambda (the original's train.weight_decay)
+                   norm_type: float = 2, # n of the L_n norm
+                  ) -> torch.Tensor:
+    "lambda * sum over group layers of (||kernel||_n + ||bias||_n), on the kernels of the last forward."
+    loss = torch.zeros(())
+    for m in model.modules():
+        if isinstance(m, (_GroupLayer, PointwiseGroupConv)) and m.last_kernel is not None:
+            loss = loss + m.last_kernel.norm(norm_type)
+            if m.bias is not None: loss = loss + m.bias.norm(norm_type)
+    return weight * loss
+
+# %% ../nbs/40_partial_gcnn.ipynb #b3afc652
+ORIGINAL_DEFAULTS = {
+    'net.type': '', 'net.no_hidden': -1, 'net.no_blocks': -1, 'net.dropout': 0.0, 'net.norm': '',
+    'net.bottleneck_factor_skip_connection': 2, 'net.block_width_factors': [0.0], 'net.pool_blocks': [-1],
+    'net.dropout_blocks': [-1], 'net.last_conv_T2': False, 'net.learnable_final_pooling': False,
+    'net.final_spatial_dim': [1, 1],
+    'conv.padding': '', 'conv.partial_equiv': False, 'conv.bias': True,
+    'kernel.type': '', 'kernel.no_hidden': -1, 'kernel.no_layers': -1, 'kernel.size': -1, 'kernel.omega0': 0.0,
+    'kernel.learn_omega0': False, 'kernel.weight_norm': False, 'kernel.norm': '', 'kernel.activation': '',
+    'base_group.name': '', 'base_group.no_samples': 0, 'base_group.sample_per_batch_element': False,
+    'base_group.sample_per_layer': False, 'base_group.sampling_method': 'deterministic',
+    'base_group.gumbel_init_temp': 0.5, 'base_group.gumbel_end_temp': 1e-4,
+    'train.do': True, 'train.batch_size': -1, 'train.epochs': -1, 'train.lr': 0.0, 'train.lr_probs': 0.0,
+    'train.lr_omega0': 0.0, 'train.gradient_clip': 0.0, 'train.weight_decay': 0.0, 'train.optimizer': 'Adam',
+    'train.optimizer_params.nesterov': None, 'train.optimizer_params.momentum': None, 'train.scheduler': None,
+    'train.scheduler_params.decay_steps': -1, 'train.scheduler_params.decay_factor': -1,
+    'train.scheduler_params.patience': -1, 'train.scheduler_params.warmup_epochs': -1, 'train.warm_decay': 0.0,
+    'train.monotonic_decay_loss': 0.0, 'dataset': '', 'dataset_params.rot_interval': 0, 'augment': None,
+    'wandb.project': 'partial_equiv', 'device': 'cuda', 'debug': False, 'pretrained': False, 'seed': 0,
+    'cuda_visible_devices': [-1], 'comment': '', 'no_workers': 4,
+}
+DATASET_IO = {'rotMNIST': (1, 10), 'MNIST': (1, 10), 'MNIST6-180': (1, 2), 'MNIST6-M': (1, 2),
+              'CIFAR10': (3, 10), 'CIFAR100': (3, 100), 'STL10': (3, 10), 'PCam': (3, 2)}
+NET_TYPES = ('CKResNet', 'GCNN', 'AugerinoCKResNet', 'AugerinoGCNN')
+
+def _parse_value(s: str):
+    "A Hydra-style value: bool, None, int, float, [list] or string."
+    t = s.strip()
+    if t.startswith('[') and t.endswith(']'):
+        return [_parse_value(v) for v in t[1:-1].split(',') if v.strip()]
+    low = t.lower()
+    if low in ('true', 'false'): return low == 'true'
+    if low in ('none', 'null', '~'): return None
+    for conv in (int, float):
+        try: return conv(t)
+        except ValueError: pass
+    return t
+
+def original_config(words: str | Sequence[str] = (), # 'key=value' words (a command line, 'python main.py' is skipped)
+                   ) -> dict:
+    "The original's configuration: cfg/config.yaml's defaults updated by `key=value` words."
+    if isinstance(words, str):
+        import shlex
+        words = shlex.split(words)
+    cfg = dict(ORIGINAL_DEFAULTS)
+    for w in words:
+        if w in ('python', 'main.py') or w.endswith('.py'): continue
+        if '=' not in w: raise ValueError(f"expected key=value, got {w!r}")
+        k, v = w.split('=', 1)
+        k = {'net.last_conv_t2': 'net.last_conv_T2'}.get(k, k)
+        if k not in cfg: raise ValueError(f"unknown key {k!r}; valid keys: {', '.join(sorted(ORIGINAL_DEFAULTS))}")
+        cfg[k] = _parse_value(v)
+    return cfg
+
+def original_model(words: str | Sequence[str] | dict = (), # key=value words, or a config from `original_config`
+                   temp_iters: int | None = None, # Gumbel schedule length (epochs x iterations per epoch); None: fixed
+                   **overrides, # equinb options on top (e.g. p_param='sigmoid', adaptive_samples=False)
+                  ) -> nn.Module:
+    "The model an original command builds (CKResNet, GCNN or their Augerino versions)."
+    c = words if isinstance(words, dict) else original_config(words)
+    if c['dataset'] not in DATASET_IO: raise ValueError(f"unknown dataset {c['dataset']!r}: use one of {list(DATASET_IO)}")
+    if c['net.type'] not in NET_TYPES: raise ValueError(f"unknown net.type {c['net.type']!r}: use one of {list(NET_TYPES)}")
+    cin, ncls = DATASET_IO[c['dataset']]
+    kw = dict(in_channels=cin, num_classes=ncls, group=c['base_group.name'], n_samples=c['base_group.no_samples'],
+              partial=c['conv.partial_equiv'], method=c['base_group.sampling_method'],
+              sample_per_layer=c['base_group.sample_per_layer'],
+              sample_per_batch_element=c['base_group.sample_per_batch_element'],
+              temperature=c['base_group.gumbel_init_temp'], temp_end=c['base_group.gumbel_end_temp'],
+              temp_iters=temp_iters, bias=c['conv.bias'], padding=c['conv.padding'] or 'same',
+              kernel=c['kernel.type'], hidden=c['kernel.no_hidden'], kernel_layers=c['kernel.no_layers'],
+              kernel_size=int(c['kernel.size']), omega_0=c['kernel.omega0'], learn_omega_0=c['kernel.learn_omega0'],
+              weight_norm=c['kernel.weight_norm'], kernel_norm=c['kernel.norm'] or 'none',
+              activation=c['kernel.activation'] or 'gelu',
+              channels=c['net.no_hidden'], blocks=c['net.no_blocks'], norm=c['net.norm'], dropout=c['net.dropout'],
+              block_width_factors=c['net.block_width_factors'], pool_blocks=c['net.pool_blocks'])
+    t = c['net.type']
+    if 'CKResNet' in t:
+        kw.update(last_conv_t2=c['net.last_conv_T2'], learnable_final_pooling=c['net.learnable_final_pooling'],
+                  final_spatial_dim=c['net.final_spatial_dim'])
+    else: kw.update(dropout_blocks=c['net.dropout_blocks'])
+    kw.update(overrides)
+    if t.startswith('Augerino'):
+        if kw['partial']: raise ValueError("Augerino models need conv.partial_equiv=False")
+        s_kw = {k: kw.pop(k) for k in list(kw) if k in SAMPLER_OPTIONS}
+        s_kw['method'] = 'random'
+        g, n = kw.pop('group'), kw.pop('n_samples')
+        return augerino(CKResNet if 'CKResNet' in t else GCNN, g, n, sampler_options=s_kw, **kw)
+    return (CKResNet if t == 'CKResNet' else GCNN)(**kw)
