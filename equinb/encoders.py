@@ -16,9 +16,9 @@ from torch import nn
 from .core import check_images
 
 # %% auto #0
-__all__ = ['CIFAR_DEPTHS', 'WIDTHS', 'ENCODERS', 'ShortcutA', 'BasicBlock', 'ResNet', 'cifar_resnet', 'resnet18', 'SmallCNN',
-           'small_cnn', 'gspace', 'r2conv', 'sym_downsample', 'GroupBasicBlock', 'LiftedResNet', 'lifted_cifar_resnet',
-           'Projector', 'mlp', 'list_encoders', 'get_encoder']
+__all__ = ['CIFAR_DEPTHS', 'WIDTHS', 'ENCODERS', 'ShortcutA', 'BasicBlock', 'ResNet', 'cifar_resnet', 'resnet18', 'SIEBlock',
+           'SIEResNet', 'sie_resnet18', 'SmallCNN', 'small_cnn', 'gspace', 'r2conv', 'sym_downsample',
+           'GroupBasicBlock', 'LiftedResNet', 'lifted_cifar_resnet', 'Projector', 'mlp', 'list_encoders', 'get_encoder']
 
 # %% ../nbs/04_encoders.ipynb #b0afc195
 class ShortcutA(nn.Module):
@@ -127,7 +127,64 @@ def resnet18(in_channels: int = 3, # image channels
     "ResNet-18 with a CIFAR stem (3x3 conv, stride 1, no max-pool): (B, C, H, W) -> (B, 512)."
     return ResNet((2, 2, 2, 2), in_channels, (64, 64, 128, 256, 512), (1, 2, 2, 2), 'B', final_bn)
 
-# %% ../nbs/04_encoders.ipynb #b979249f
+# %% ../nbs/04_encoders.ipynb #ff25c55d
+class SIEBlock(nn.Module):
+    "The SIE seed's basic block: conv3x3-BN-ReLU, conv3x3 (the strided one) -BN, plus the shortcut, ReLU."
+    def __init__(self, in_planes: int, # input channels
+                 planes: int, # output channels
+                 stride: int = 1, # stride of the second convolution
+                 downsample: bool = False # 1x1 conv + BN shortcut (else identity)
+                ):
+        super().__init__()
+        self.conv1 = nn.Conv2d(in_planes, planes, 3, 1, 1, bias=False); self.bn1 = nn.BatchNorm2d(planes)
+        self.conv2 = nn.Conv2d(planes, planes, 3, stride, 1 if stride == 1 else 0, bias=False); self.bn2 = nn.BatchNorm2d(planes)
+        self.stride = stride
+        self.downsample = nn.Sequential(nn.Conv2d(in_planes, planes, 1, stride, bias=False), nn.BatchNorm2d(planes)) if downsample else None
+
+    def forward(self, x):
+        out = F.relu(self.bn1(self.conv1(x)))
+        if self.stride == 2: out = F.pad(out, (0, 1, 0, 1))
+        out = self.bn2(self.conv2(out))
+        return F.relu(out + (x if self.downsample is None else self.downsample(x)))
+
+class SIEResNet(nn.Module):
+    "The SIE seed's ImageNet-style ResNet of basic blocks: (B, C, H, W) -> (B, 512) for ResNet-18."
+    def __init__(self, num_blocks: Sequence[int] = (2, 2, 2, 2), # blocks per stage
+                 in_channels: int = 3, # image channels
+                 zero_init_residual: bool = True # each block's last BN weight starts at 0 (the seed: True)
+                ):
+        super().__init__()
+        if not isinstance(in_channels, int) or in_channels < 1: raise ValueError(f"in_channels must be a positive int, got {in_channels!r}")
+        self.in_channels = in_channels
+        self.conv1 = nn.Conv2d(in_channels, 64, 7, 2, 0, bias=False); self.bn1 = nn.BatchNorm2d(64)
+        self.maxpool = nn.MaxPool2d(3, 2, 0)
+        stages, c = [], 64
+        for i, n in enumerate(num_blocks):
+            w, st = 64 * 2 ** i, 1 if i == 0 else 2
+            stages.append(nn.Sequential(SIEBlock(c, w, st, downsample=True), *[SIEBlock(w, w) for _ in range(int(n) - 1)]))
+            c = w
+        self.layers = nn.Sequential(*stages)
+        self.out_dim = c
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d): nn.init.kaiming_normal_(m.weight, mode='fan_out', nonlinearity='relu')
+            elif isinstance(m, nn.BatchNorm2d): nn.init.ones_(m.weight); nn.init.zeros_(m.bias)
+        if zero_init_residual:
+            for m in self.modules():
+                if isinstance(m, SIEBlock): nn.init.zeros_(m.bn2.weight)
+
+    def forward(self, x):
+        check_images(x, channels=self.in_channels)
+        x = F.relu(self.bn1(self.conv1(F.pad(x, (2, 3, 2, 3)))))
+        x = self.maxpool(F.pad(x, (0, 1, 0, 1), value=-1e4))
+        return F.adaptive_avg_pool2d(self.layers(x), 1).flatten(1)
+
+def sie_resnet18(in_channels: int = 3, # image channels
+                 zero_init_residual: bool = True # the seed's default
+                ) -> SIEResNet:
+    "The SIE seed's ResNet-18 (ImageNet stem, max-pool, 1x1 shortcut in every stage): (B, C, H, W) -> (B, 512)."
+    return SIEResNet((2, 2, 2, 2), in_channels, zero_init_residual)
+
+# %% ../nbs/04_encoders.ipynb #c7ef1087
 class SmallCNN(nn.Module):
     "A few 3x3 conv-BN-ReLU layers (stride 2 after the first), global average pooling: (B, C, H, W) -> (B, widths[-1])."
     def __init__(self,
@@ -159,7 +216,7 @@ def small_cnn(in_channels: int = 3, # image channels
     "A small, fast CNN encoder for tests and CPU demos (128-d by default)."
     return SmallCNN(in_channels, widths, final_bn)
 
-# %% ../nbs/04_encoders.ipynb #db905cdc
+# %% ../nbs/04_encoders.ipynb #23a00306
 def _patch_e2cnn():
     "Make e2cnn 0.2.3's kernel-basis hashes work on NumPy 2 (`ndarray.tostring` was removed)."
     if np.lib.NumpyVersion(np.__version__) < '2.0.0': return
@@ -194,7 +251,7 @@ def gspace(group: str # 'C<N>' (N rotations) or 'D<N>' (N rotations and their re
     gspaces, _ = _e2()
     return gspaces.Rot2dOnR2(int(m[2])) if m[1] == 'C' else gspaces.FlipRot2dOnR2(int(m[2]))
 
-# %% ../nbs/04_encoders.ipynb #764a9737
+# %% ../nbs/04_encoders.ipynb #8f29c8eb
 def r2conv(in_type, # e2cnn FieldType of the input
            out_type, # e2cnn FieldType of the output
            kernel_size: int, # odd filter size
@@ -212,7 +269,7 @@ def r2conv(in_type, # e2cnn FieldType of the input
     conv.train(True)   # drops the cached `filter` buffer e2cnn registers at construction (see `LiftedResNet.train`)
     return conv
 
-# %% ../nbs/04_encoders.ipynb #40a54b2b
+# %% ../nbs/04_encoders.ipynb #7cb871f1
 def sym_downsample(x: torch.Tensor # (B, C, H, W) feature maps
                   ) -> torch.Tensor:
     "Halve H and W so that rot90 and flips commute: 2-pixel averages on even sizes, even positions on odd ones."
@@ -222,7 +279,7 @@ def sym_downsample(x: torch.Tensor # (B, C, H, W) feature maps
         else: x = x.index_select(dim, torch.arange(0, n, 2, device=x.device))
     return x
 
-# %% ../nbs/04_encoders.ipynb #8a7388c5
+# %% ../nbs/04_encoders.ipynb #76b21d92
 class GroupBasicBlock(nn.Module):
     "Equivariant basic block on regular fields: conv3x3 (+ symmetric downsampling), BN, ReLU, conv3x3, BN, shortcut."
     def __init__(self,
@@ -252,7 +309,7 @@ class GroupBasicBlock(nn.Module):
             short = self.bn_proj(self.proj(G(short, self.in_type))).tensor
         return F.relu(out + short)
 
-# %% ../nbs/04_encoders.ipynb #290e80f5
+# %% ../nbs/04_encoders.ipynb #f2c04d7a
 class LiftedResNet(nn.Module):
     "ResNet whose first `group_stages` stages are C_N/D_N group convolutions, group-pooled: (B, C, H, W) -> (B, widths[-1])."
     def __init__(self,
@@ -325,7 +382,7 @@ def lifted_cifar_resnet(depth: int, # 6n + 2: 20, 32, 44, 56, 110, 1202
         raise ValueError(f"depth must be 6n+2 with n >= 1 (e.g. {sorted(CIFAR_DEPTHS)}), got {depth!r}")
     return LiftedResNet(((depth - 2) // 6,) * 3, in_channels, group, widths, group_stages, final_bn)
 
-# %% ../nbs/04_encoders.ipynb #b9cae512
+# %% ../nbs/04_encoders.ipynb #dce92e26
 class Projector(nn.Sequential):
     "MLP head: (Linear, BN, act) per hidden layer, then Linear (+ BN if `last_bn`); `in_dim`, `out_dim` attributes."
     def __init__(self,
@@ -355,13 +412,14 @@ def mlp(dims: Sequence[int], # layer sizes, input first
     "Build a `Projector` (the SSL projection / prediction head)."
     return Projector(dims, bn, last_bn, bias, act)
 
-# %% ../nbs/04_encoders.ipynb #d9f0f320
+# %% ../nbs/04_encoders.ipynb #0ffedc76
 ENCODERS: dict[str, Callable[..., nn.Module]] = {}
 for _d in CIFAR_DEPTHS:
     ENCODERS[f'cifar10_resnet{_d}'] = partial(cifar_resnet, _d, width='wide')
     ENCODERS[f'cifar10_resnet{_d}_thin'] = partial(cifar_resnet, _d, width='thin')
     ENCODERS[f'lifted_cifar10_resnet{_d}'] = partial(lifted_cifar_resnet, _d)
 ENCODERS['resnet18'] = resnet18
+ENCODERS['sie_resnet18'] = sie_resnet18
 ENCODERS['small_cnn'] = small_cnn
 
 def list_encoders() -> list[str]:
