@@ -641,7 +641,7 @@ def spatial_pool(x: torch.Tensor, # features (B, C, n, H, W) or images (B, C, H,
     y = f(x.reshape(B, C * n, H, W), size)
     return y.reshape(B, C, n, *y.shape[-2:])
 
-# %% ../nbs/40_partial_gcnn.ipynb #35d009fe
+# %% ../nbs/40_partial_gcnn.ipynb #fd935fd4
 class PartialGCNN(nn.Module):
     "Partial (or full) group-equivariant CNN on SE(2)/E(2) with continuous kernels; returns logits."
     def __init__(self, in_channels: int = 1, # image channels
@@ -669,7 +669,7 @@ class PartialGCNN(nn.Module):
                  temperature: float = 0.5, # (initial) Gumbel temperature
                  smooth_mask: float = 0.0, # disc mask edge width (0: hard)
                  dropout: float = 0.0, # dropout before the classifier
-                 lift_partial: bool = False, # a learnable p in the lifting layer too
+                 lift_partial: bool = True, # a learnable p in the lifting layer too (False: the original's choice)
                  **options, # further GroupSampler / kernel options (p_param, e2_elements, method, temp_iters, ...)
                 ):
         super().__init__()
