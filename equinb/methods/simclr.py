@@ -14,15 +14,19 @@ from ..encoders import mlp
 from ..distributed import all_gather_with_grad, is_distributed, world_size, rank
 
 # %% auto #0
-__all__ = ['nt_xent', 'batch_images', 'two_views', 'SimCLR']
+__all__ = ['NCE_REDUCTIONS', 'nt_xent', 'batch_images', 'two_views', 'per_view', 'InputShift', 'shift_inputs', 'SimCLR']
 
-# %% ../../nbs/10_simclr.ipynb #53501f53
+# %% ../../nbs/10_simclr.ipynb #14ad1d22
+NCE_REDUCTIONS = ('mean', 'sum')
+
 def nt_xent(z1: torch.Tensor, # (N, D) projections of the first views
             z2: torch.Tensor, # (N, D) projections of the second views; row i is the partner of z1's row i
             temperature: float = 0.1, # softmax temperature tau
-            gather: bool = True # in a process group, contrast against every process's views (the global batch)
+            gather: bool = True, # in a process group, contrast against every process's views (the global batch)
+            reduction: str = 'mean' # 'mean': over the 2N views; 'sum': both directions summed, mean over the N pairs (ml-duet)
            ) -> torch.Tensor:
-    "The normalised-temperature cross-entropy (NT-Xent) loss of SimCLR, averaged over the 2N views."
+    "The normalised-temperature cross-entropy (NT-Xent) loss of SimCLR, averaged over the 2N views or (`'sum'`) ml-duet's scale."
+    if reduction not in NCE_REDUCTIONS: raise ValueError(f"unknown reduction {reduction!r}; choose one of {list(NCE_REDUCTIONS)}")
     if z1.ndim != 2 or z1.shape != z2.shape:
         raise ValueError(f"z1 and z2 must both be (N, D), got {tuple(z1.shape)} and {tuple(z2.shape)}")
     n = z1.shape[0]
@@ -35,9 +39,10 @@ def nt_xent(z1: torch.Tensor, # (N, D) projections of the first views
     own = r * 2 * n + rows                                          # where each query sits among the keys
     partner = r * 2 * n + (rows + n) % (2 * n)
     sim = sim.masked_fill(torch.nn.functional.one_hot(own, len(keys)).bool(), float('-inf'))
-    return F.cross_entropy(sim, partner)
+    loss = F.cross_entropy(sim, partner)
+    return 2 * loss if reduction == 'sum' else loss
 
-# %% ../../nbs/10_simclr.ipynb #d72ff099
+# %% ../../nbs/10_simclr.ipynb #5ec4f2c6
 def batch_images(batch) -> tuple[torch.Tensor, torch.Tensor | None]:
     "The images and (if any) labels of a batch: a tensor, an (x, y, ...) tuple or a dict with 'x'/'y'."
     if isinstance(batch, dict): x, y = batch.get('x'), batch.get('y')
@@ -55,7 +60,36 @@ def two_views(x: torch.Tensor, # (B, C, H, W) images
     x2, p2 = transform(x, generator=generator)
     return x1, x2, p1, p2
 
-# %% ../../nbs/10_simclr.ipynb #20d0f50a
+def per_view(f: nn.Module, # a module (encoder, projector) with BatchNorm inside
+             a: torch.Tensor, # the first view's batch
+             b: torch.Tensor, # the second view's batch
+             joint: bool = False # one pass over cat([a, b]) instead of one pass per view
+            ) -> tuple[torch.Tensor, torch.Tensor]:
+    "(f(a), f(b)): one forward pass per view (BatchNorm over each view's batch), or one over both with `joint`."
+    if not joint: return f(a), f(b)
+    return f(torch.cat([a, b])).split([len(a), len(b)])
+
+class InputShift:
+    "Forward pre-hook: the module sees its first input minus `shift` (ml-duet's `K.Normalize(mean=0.5, std=1)`)."
+    def __init__(self, shift: float): self.shift = float(shift)
+    def __call__(self, module, args): return (args[0] - self.shift, *args[1:])
+    def __repr__(self): return f"InputShift({self.shift})"
+
+def shift_inputs(encoder: nn.Module, # the encoder to feed x - shift
+                 shift: float = 0.5 # subtracted from every input (0: none)
+                ) -> nn.Module:
+    "Make `encoder` see `x - shift` wherever it is called; a second call with the same shift does nothing."
+    done = getattr(encoder, '_equinb_input_shift', None)
+    if done is not None:
+        if done != float(shift):
+            raise ValueError(f"this encoder already shifts its inputs by {done}; a method asked for {shift} "
+                             "(build the second method on a fresh encoder)")
+        return encoder
+    if shift: encoder.register_forward_pre_hook(InputShift(shift))
+    encoder._equinb_input_shift = float(shift)
+    return encoder
+
+# %% ../../nbs/10_simclr.ipynb #a92b7ee3
 class SimCLR(nn.Module):
     "SimCLR: encoder + projector, trained with NT-Xent between two transformed views."
     def __init__(self,
@@ -64,15 +98,25 @@ class SimCLR(nn.Module):
                  proj_dims: tuple = (2048, 2048, 128), # projector widths after the encoder's output
                  temperature: float = 0.1, # NT-Xent temperature
                  transform: Compose | None = None, # a ready pipeline (overrides `tx`)
+                 nce_reduction: str = 'sum', # NT-Xent scale: 'sum' (ml-duet) or 'mean' (over the 2N views)
+                 joint_bn: bool = False, # encode both views in one pass (BatchNorm over 2B) instead of one per view
+                 input_shift: float = 0.5, # the encoder sees x - input_shift (ml-duet: 0.5)
                 ):
         super().__init__()
-        self.encoder, self.temperature = encoder, temperature
+        if nce_reduction not in NCE_REDUCTIONS:
+            raise ValueError(f"unknown nce_reduction {nce_reduction!r}; choose one of {list(NCE_REDUCTIONS)}")
+        self.encoder, self.temperature = shift_inputs(encoder, input_shift), temperature
+        self.nce_reduction, self.joint_bn = nce_reduction, joint_bn
         self.transform = transform if transform is not None else Compose(parse_tx(tx))
         self.projector = mlp([encoder.out_dim, *proj_dims], last_bn=True)
+
+    def views_loss(self, x1: torch.Tensor, x2: torch.Tensor) -> dict:
+        "The loss dict on two given views."
+        z1, z2 = per_view(self.encoder, x1, x2, self.joint_bn)
+        h1, h2 = per_view(self.projector, z1, z2, self.joint_bn)
+        return {'loss': nt_xent(h1, h2, self.temperature, reduction=self.nce_reduction), 'feats': z1.detach()}
 
     def forward(self, batch) -> dict:
         x, _ = batch_images(batch)
         x1, x2, _, _ = two_views(x, self.transform)
-        z = self.encoder(torch.cat([x1, x2]))
-        h1, h2 = self.projector(z).chunk(2)
-        return {'loss': nt_xent(h1, h2, self.temperature), 'feats': z[:len(x)].detach()}
+        return self.views_loss(x1, x2)
