@@ -12,10 +12,11 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['extract_features', 'classification_acc', 'linear_probe', 'parts', 'probe_parts', 'r2_score', 'angle_to_cossin',
-           'regression_r2', 'canonical_quaternion', 'pair_r2', 'rotation_r2', 'colour_r2', 'nearest_neighbors', 'pre',
-           'view_ranks', 'rank_metrics', 'shift_group_axis', 'fit_decoder', 'reconstruction_mse',
-           'controlled_generation_mse', 'equivariance_error']
+__all__ = ['EVAL_PROTOCOLS', 'extract_features', 'classification_acc', 'linear_probe', 'parts', 'probe_parts', 'r2_score',
+           'angle_to_cossin', 'regression_r2', 'canonical_quaternion', 'pair_r2', 'rotation_r2', 'colour_r2',
+           'nearest_neighbors', 'pre', 'view_ranks', 'rank_metrics', 'eval_view_pairs', 'prediction_metrics',
+           'pair_regression', 'shift_group_axis', 'fit_decoder', 'reconstruction_mse', 'controlled_generation_mse',
+           'equivariance_error']
 
 # %% ../nbs/30_evaluation.ipynb #8ea60131
 def _as_tensor(x, name: str, dtype=None) -> torch.Tensor:
@@ -245,7 +246,7 @@ def angle_to_cossin(t: torch.Tensor, # targets (N, K), angles in radians in the 
     cs = [torch.stack([t[:, d].cos(), t[:, d].sin()], 1) for d in dims]
     return torch.cat([t[:, keep]] + cs, 1)
 
-# %% ../nbs/30_evaluation.ipynb #3079ee47
+# %% ../nbs/30_evaluation.ipynb #efd642d4
 def regression_r2(train_X: torch.Tensor, # training features (N, D)
                   train_t: torch.Tensor, # training targets (N,) or (N, K)
                   test_X: torch.Tensor, # test features (M, D)
@@ -260,6 +261,7 @@ def regression_r2(train_X: torch.Tensor, # training features (N, D)
                   optimizer: str = 'auto', # 'lbfgs', 'adam' or 'auto' (L-BFGS linear, Adam MLP)
                   batch_size: int | None = None, # Adam mini-batch; None: full batch
                   device: str | torch.device | None = None, # where to fit; None: the features' device
+                  multioutput: str = 'uniform_average', # how `mean` combines the outputs: 'uniform_average' or SIE's 'global'
                  ) -> dict:
     "Test-set R^2 of predicting `t` from frozen features: dict(r2=per-output tensor, mean=float, pred=test predictions)."
     train_X, train_t = _check_xy(train_X, train_t, 'train_X', 'train_t')
@@ -281,9 +283,9 @@ def regression_r2(train_X: torch.Tensor, # training features (N, D)
                      weight_decay, batch_size, seed)
     with torch.no_grad(): pred = head(test_X) * ts + tm
     r2 = r2_score(test_t, pred, 'raw_values').float().cpu()
-    return dict(r2=r2, mean=r2.mean().item(), pred=pred)
+    return dict(r2=r2, mean=r2.mean().item() if multioutput != 'global' else r2_score(test_t, pred, 'global').item(), pred=pred)
 
-# %% ../nbs/30_evaluation.ipynb #9203e000
+# %% ../nbs/30_evaluation.ipynb #ffb4e785
 def canonical_quaternion(q: torch.Tensor # unit quaternions (..., 4), (w, x, y, z)
                         ) -> torch.Tensor:
     "Sign-canonicalise quaternions: w > 0, or if w == 0 the first nonzero of x, y, z > 0 (q and -q are one rotation)."
@@ -310,16 +312,19 @@ def pair_r2(train_z1: torch.Tensor, # first views' representations (N, D)
     return regression_r2(torch.cat([train_z1, train_z2], 1), train_t, torch.cat([test_z1, test_z2], 1), test_t, **kw)
 
 def rotation_r2(train_z1, train_z2, train_q, test_z1, test_z2, test_q,
+                canonical: bool = True, # sign-canonicalise (w, x, y, z) targets first (False: as given, e.g. the seed's convention)
+                multioutput: str = 'global', # SIE's one-mean R^2 ('uniform_average': the mean of per-output R^2)
                 **kw # passed to `regression_r2`
                ) -> dict:
-    "SIE's rotation prediction: R^2 of the sign-canonicalised relative quaternion (N, 4) from [z1, z2]."
-    return pair_r2(train_z1, train_z2, train_q, test_z1, test_z2, test_q, quaternion=True, **kw)
+    "SIE's rotation prediction: R^2 of the relative quaternion (N, 4) from [z1, z2]."
+    return pair_r2(train_z1, train_z2, train_q, test_z1, test_z2, test_q, quaternion=canonical, multioutput=multioutput, **kw)
 
 def colour_r2(train_z1, train_z2, train_c, test_z1, test_z2, test_c,
+              multioutput: str = 'global', # SIE's one-mean R^2
               **kw # passed to `regression_r2`
              ) -> dict:
     "SIE's colour prediction: R^2 of the colour parameters (e.g. floor and light hue deltas) from [z1, z2]."
-    return pair_r2(train_z1, train_z2, train_c, test_z1, test_z2, test_c, quaternion=False, **kw)
+    return pair_r2(train_z1, train_z2, train_c, test_z1, test_z2, test_c, quaternion=False, multioutput=multioutput, **kw)
 
 # %% ../nbs/30_evaluation.ipynb #e8614612
 def _gallery_for(pred, gallery, obj_idx, name='gallery'):
@@ -417,7 +422,110 @@ def rank_metrics(pred: torch.Tensor, # predicted embeddings (N, D)
     out['ranks'] = r
     return out
 
-# %% ../nbs/30_evaluation.ipynb #68a8e633
+# %% ../nbs/30_evaluation.ipynb #580dfc48
+EVAL_PROTOCOLS = ('sie', 'random')
+
+def eval_view_pairs(n_objects: int, # objects in the split
+                    n_views: int, # views per object
+                    protocol: str = 'sie', # 'sie': view 0 to every view; 'random': `per_object` random pairs v1 != v2
+                    per_object: int = 4, # pairs per object ('random')
+                    seed: int = 0 # seeds the random pairs
+                   ) -> tuple:
+    "(obj, v1, v2) index tensors of the evaluation's query pairs."
+    if protocol not in EVAL_PROTOCOLS: raise ValueError(f"unknown protocol {protocol!r}; choose one of {list(EVAL_PROTOCOLS)}")
+    if n_views < 2: raise ValueError(f"need at least 2 views per object, got {n_views}")
+    if protocol == 'sie':
+        obj = torch.arange(n_objects).repeat_interleave(n_views)
+        return obj, torch.zeros_like(obj), torch.arange(n_views).repeat(n_objects)
+    g = torch.Generator().manual_seed(int(seed))
+    obj = torch.arange(n_objects).repeat_interleave(per_object)
+    v1 = torch.randint(0, n_views, obj.shape, generator=g)
+    return obj, v1, (v1 + torch.randint(1, n_views, obj.shape, generator=g)) % n_views
+
+def prediction_metrics(pred: torch.Tensor, # (P, D) predicted embeddings of the target views
+                       embeddings: torch.Tensor, # (N, V, D) embeddings of every view of the split
+                       view_q: torch.Tensor, # (N, V, 4) absolute rotation of every view (unit quaternions, any sign)
+                       obj: torch.Tensor, # (P,) object of each query
+                       v2: torch.Tensor, # (P,) its target view
+                       gallery: str = 'split', # PRE's search: 'split' (every embedding, the seed) or 'object' (the object's views)
+                       ks: Sequence[int] = (1, 2, 5, 10), # the k of H@k
+                       ties: str = 'pessimistic' # how equal similarities rank (see `view_ranks`)
+                      ) -> dict:
+    "PRE (nearest embedding's rotation vs the target view's), MRR and H@k (true view among the object's views)."
+    if gallery not in ('split', 'object'): raise ValueError(f"gallery must be 'split' or 'object', got {gallery!r}")
+    E, Q = _as_tensor(embeddings, 'embeddings').float(), _as_tensor(view_q, 'view_q').float()
+    if E.ndim != 3 or Q.shape != E.shape[:2] + (4,): raise ValueError(f"embeddings must be (N, V, D) and view_q (N, V, 4), got {tuple(E.shape)} and {tuple(Q.shape)}")
+    obj, v2 = _as_tensor(obj, 'obj').long(), _as_tensor(v2, 'v2').long()
+    q_true = Q[obj, v2]
+    if gallery == 'split': p = pre(pred, E.reshape(-1, E.shape[-1]), Q.reshape(-1, 4), q_true)
+    else: p = pre(pred, E, Q, q_true, obj_idx=obj)
+    rm = rank_metrics(pred, E, v2, obj_idx=obj, ks=ks, ties=ties)
+    return {'pre': p, 'mrr': rm['mrr'], **{f'H@{k}': rm[f'H@{k}'] for k in ks}}
+
+# %% ../nbs/30_evaluation.ipynb #fb084041
+def _sie_head(d_in: int, d_out: int, hidden: Sequence[int], gen: torch.Generator) -> nn.Module:
+    "An MLP d_in -> hidden... -> d_out (ReLU), PyTorch's default init drawn from `gen`."
+    dims, layers = [d_in, *hidden, d_out], []
+    for i, (a, b) in enumerate(zip(dims[:-1], dims[1:])):
+        lin = nn.Linear(a, b); bd = 1 / math.sqrt(a)
+        with torch.no_grad():
+            lin.weight.copy_(torch.rand(lin.weight.shape, generator=gen) * 2 * bd - bd)
+            lin.bias.copy_(torch.rand(lin.bias.shape, generator=gen) * 2 * bd - bd)
+        layers += [lin] + ([nn.ReLU()] if i < len(dims) - 2 else [])
+    return nn.Sequential(*layers)
+
+def pair_regression(train_z: torch.Tensor, # (N, V, D) frozen representations of every training view
+                    train_lat: torch.Tensor, # (N, V, L) their latents
+                    val_z: torch.Tensor, # (M, V', D) of every val view
+                    val_lat: torch.Tensor, # (M, V', L)
+                    target: Callable, # (latents of view 1 (P, L), of view 2 (P, L)) -> (P, K) targets
+                    hidden: Sequence[int] = (1024, 1024), # MLP widths (the seed's --deep-end); () : linear head
+                    epochs: int = 300, # one random pair per training object per epoch (the seed: 300)
+                    lr: float = 1e-3, # Adam learning rate (the seed's)
+                    batch_size: int = 256, # (the seed's)
+                    weight_decay: float = 0.0, # Adam weight decay (the seed's: 0)
+                    standardize: bool = False, # standardise inputs and targets (the seed: raw)
+                    val_pairs_per_object: int = 1, # random val pairs per object to score (the seed: one per epoch)
+                    multioutput: str = 'global', # R^2 definition for `r2` (the seed's global one)
+                    seed: int = 0, # seeds the init, pairs and batches
+                    device=None # where to fit (None: the features' device)
+                   ) -> dict:
+    "The seed's pair regression: an MLP on [z1, z2] trained on fresh random view pairs: dict(r2, r2_per_output, pred, target)."
+    Z, L, Zv, Lv = (_as_tensor(t, n).float() for t, n in ((train_z, 'train_z'), (train_lat, 'train_lat'), (val_z, 'val_z'), (val_lat, 'val_lat')))
+    if Z.ndim != 3 or L.shape[:2] != Z.shape[:2] or Zv.ndim != 3 or Lv.shape[:2] != Zv.shape[:2] or Z.shape[2] != Zv.shape[2]:
+        raise ValueError(f"need (N, V, D) features with (N, V, L) latents, same D: got {tuple(Z.shape)}, {tuple(L.shape)}, {tuple(Zv.shape)}, {tuple(Lv.shape)}")
+    if not isinstance(epochs, int) or epochs < 1: raise ValueError(f"epochs must be a positive int, got {epochs!r}")
+    dev = torch.device(device) if device is not None else Z.device
+    Z, L, Zv, Lv = Z.to(dev), L.to(dev), Zv.to(dev), Lv.to(dev)
+    gen = torch.Generator().manual_seed(int(seed))
+    N, V, D = Z.shape
+    def draw(n, v, k):
+        o = torch.arange(n).repeat_interleave(k); a = torch.randint(0, v, o.shape, generator=gen)
+        return o, a, (a + torch.randint(1, v, o.shape, generator=gen)) % v
+    K = target(L[:1, 0], L[:1, 1]).shape[1]
+    X_mu, X_sd, t_mu, t_sd = torch.zeros(2 * D, device=dev), torch.ones(2 * D, device=dev), torch.zeros(K, device=dev), torch.ones(K, device=dev)
+    if standardize:
+        o, a, b = draw(N, V, 8)
+        X0, T0 = torch.cat([Z[o, a], Z[o, b]], 1), target(L[o, a], L[o, b])
+        X_mu, X_sd = _standardizer(X0); t_mu, t_sd = _standardizer(T0)
+    head = _sie_head(2 * D, K, hidden, gen).to(dev)
+    opt = torch.optim.Adam(head.parameters(), lr=lr, weight_decay=weight_decay)
+    with torch.enable_grad():
+        for _ in range(epochs):
+            o, a, b = draw(N, V, 1)
+            perm = torch.randperm(N, generator=gen)
+            for idx in perm.split(batch_size):
+                X = (torch.cat([Z[o[idx], a[idx]], Z[o[idx], b[idx]]], 1) - X_mu) / X_sd
+                loss = F.mse_loss(head(X), (target(L[o[idx], a[idx]], L[o[idx], b[idx]]) - t_mu) / t_sd)
+                opt.zero_grad(); loss.backward(); opt.step()
+    o, a, b = draw(Zv.shape[0], Zv.shape[1], val_pairs_per_object)
+    with torch.no_grad():
+        pred = head((torch.cat([Zv[o, a], Zv[o, b]], 1) - X_mu) / X_sd) * t_sd + t_mu
+    t = target(Lv[o, a], Lv[o, b])
+    return dict(r2=r2_score(t, pred, multioutput).item(), r2_per_output=r2_score(t, pred, 'raw_values').float().cpu(),
+                pred=pred.cpu(), target=t.cpu())
+
+# %% ../nbs/30_evaluation.ipynb #420730d8
 def shift_group_axis(z: torch.Tensor, # representations (B, G*C), DUET's flattened (G, C) matrix
                      bins: int, # number of group bins G
                      shift: int | torch.Tensor, # bins to roll by: an int, or one per sample (B,)
@@ -482,7 +590,7 @@ def controlled_generation_mse(decoder: Callable, # trained decoder: representati
     "DUET's controlled generation: MSE of decoding group-axis-shifted representations against truly transformed inputs."
     return reconstruction_mse(decoder, shift_group_axis(reps, bins, shift), targets, batch_size)
 
-# %% ../nbs/30_evaluation.ipynb #db7be944
+# %% ../nbs/30_evaluation.ipynb #adae3d0c
 def equivariance_error(f: Callable, # the map: (B, ...) -> (B, ...)
                        x: torch.Tensor, # inputs (B, ...)
                        g_act_in: Callable, # the group element's action on inputs
