@@ -868,6 +868,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'equinb.symmetry.load_standardized': ('symmetry.html#load_standardized', 'equinb/symmetry.py'),
                                  'equinb.symmetry.pose_angle': ('symmetry.html#pose_angle', 'equinb/symmetry.py'),
                                  'equinb.symmetry.pose_matrix': ('symmetry.html#pose_matrix', 'equinb/symmetry.py'),
+                                 'equinb.symmetry.pose_recovery': ('symmetry.html#pose_recovery', 'equinb/symmetry.py'),
                                  'equinb.symmetry.save_standardized': ('symmetry.html#save_standardized', 'equinb/symmetry.py'),
                                  'equinb.symmetry.symmetry_ae_loss': ('symmetry.html#symmetry_ae_loss', 'equinb/symmetry.py'),
                                  'equinb.symmetry.symmetry_level_loss': ('symmetry.html#symmetry_level_loss', 'equinb/symmetry.py'),

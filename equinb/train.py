@@ -21,7 +21,7 @@ from .distributed import (is_distributed, world_size, rank, local_rank, is_main,
 
 # %% auto #0
 __all__ = ['TrainConfig', 'make_optimizer', 'warmup_cosine', 'resolve_amp', 'autocast_for', 'make_scaler', 'progress_bar',
-           'to_device', 'total_loss', 'OnlineProbe', 'CSVLog', 'train_step', 'fit']
+           'to_device', 'total_loss', 'OnlineProbe', 'CSVLog', 'train_step', 'fit', 'step_losses']
 
 # %% ../nbs/19_train.ipynb #0217970f
 @dataclass
@@ -482,3 +482,17 @@ def fit(method: nn.Module, # forward(batch) -> dict with 'loss*' entries (and op
         if run.bar is not None: run.bar.close()
         if run.tb is not None: run.tb.close()
     return run.history
+
+# %% ../nbs/19_train.ipynb #409426c2
+def step_losses(method: nn.Module, # the method; a deep copy is trained, `method` itself is left as it is
+                batch: Any, # one batch (on any device: it is moved)
+                steps: int = 3, # optimisation steps
+                device: str = 'cpu', # where to train
+                amp: str = 'none', # 'none', 'bf16', 'fp16' or 'auto'
+                **kwargs # other `TrainConfig` fields (lr, optimizer, channels_last, compile, ...)
+               ) -> list[float]:
+    "The total loss at each of `steps` training steps of a copy of `method` on `batch` (no warm-up, no progress bar)."
+    import copy
+    kw = {'lr': 1e-3, 'warmup_epochs': 0, 'seed': 0, **kwargs}
+    hist = fit(copy.deepcopy(method), [batch], epochs=steps, device=device, amp=amp, progress=False, **kw)
+    return [h['loss_total'] for h in hist]
