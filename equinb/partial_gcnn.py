@@ -498,7 +498,7 @@ class LiftingConv(_GroupLayer):
         y = _conv_per_sample(x, w, self.padding, self._bias(gs.n))
         return y.reshape(x.shape[0], self.cout, gs.n, *y.shape[-2:]), gs
 
-# %% ../nbs/40_partial_gcnn.ipynb #6b12f842
+# %% ../nbs/40_partial_gcnn.ipynb #486d0d24
 def relative_elements(g: GroupSamples, # output elements (S, n_out)
                       h: GroupSamples, # input elements (S', n_in)
                      ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -543,7 +543,7 @@ class GroupConv(_GroupLayer):
         w = self.kernel(torch.cat([pos, rel[..., None, :].expand(S, no, ni, P, rel.shape[-1])], -1))
         w = w * self.mask[:, None]                                            # (S, no, ni, P, Cout*Cin)
         w = w.reshape(S, no, ni, self.k, self.k, self.cout, self.cin).permute(0, 5, 1, 6, 2, 3, 4)
-        wm = h.mass / h.mass.sum(1, keepdim=True)                             # (S, ni) Monte-Carlo weights
+        wm = (h.mass / h.mass.sum(1, keepdim=True)).to(w.dtype)               # (S, ni) Monte-Carlo weights
         w = w * wm[:, None, None, None, :, None, None]                        # folded into the (small) kernel
         return w.reshape(S, self.cout * no, self.cin * ni, self.k, self.k) * self._scale(self.cin)
 
@@ -583,7 +583,7 @@ class PointwiseGroupConv(nn.Module):
         w = self.kernel(_rel_features(g, h, self.group))                      # (S, no, ni, Cout*Cin)
         S, no, ni, _ = w.shape
         w = w.reshape(S, no, ni, self.cout, self.cin).permute(0, 3, 1, 4, 2)
-        w = w * (h.mass / h.mass.sum(1, keepdim=True))[:, None, None, None, :]
+        w = w * (h.mass / h.mass.sum(1, keepdim=True)).to(w.dtype)[:, None, None, None, :]
         return w.reshape(S, self.cout * no, self.cin * ni) / math.sqrt(self.cin)
 
     def forward(self, x: torch.Tensor, # features on the input elements (B, C_in, n_in, H, W)
