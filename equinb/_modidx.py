@@ -293,6 +293,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                     'equinb.experiments.check_choice': ('experiments.html#check_choice', 'equinb/experiments.py'),
                                     'equinb.experiments.check_float': ('experiments.html#check_float', 'equinb/experiments.py'),
                                     'equinb.experiments.check_int': ('experiments.html#check_int', 'equinb/experiments.py'),
+                                    'equinb.experiments.check_parameters': ('experiments.html#check_parameters', 'equinb/experiments.py'),
                                     'equinb.experiments.cli_entry': ('experiments.html#cli_entry', 'equinb/experiments.py'),
                                     'equinb.experiments.data_line': ('experiments.html#data_line', 'equinb/experiments.py'),
                                     'equinb.experiments.default_source': ('experiments.html#default_source', 'equinb/experiments.py'),
