@@ -351,7 +351,7 @@ def _open_logs(run: _Run):
             run.tb = SummaryWriter(str(run.save_dir / 'tb'))
         except ImportError: warnings.warn("tensorboard is not installed; logging to CSV only")
 
-# %% ../nbs/19_train.ipynb #eef06333
+# %% ../nbs/19_train.ipynb #45ee61f7
 def _check_finite(run: _Run, loss: torch.Tensor, out: dict, epoch: int, step: int):
     "Stop with a message naming the epoch, step, rank and loss terms when the loss is not finite (on any rank)."
     bad = ~torch.isfinite(loss.detach()).all()
@@ -381,7 +381,7 @@ def _backward_step(run: _Run, loss: torch.Tensor) -> bool:
     s.step(run.opt); s.update()
     skipped = s.get_scale() < before              # the scale only drops when inf/NaN gradients were found
     with warnings.catch_warnings():               # a skipped first step makes the schedule warn about the order
-        warnings.filterwarnings('ignore', message='Detected call of `lr_scheduler.step()`')
+        warnings.filterwarnings('ignore', message=r'Detected call of `lr_scheduler\.step\(\)` before')
         run.sched.step()
     return skipped
 
