@@ -499,6 +499,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                     'equinb/methods/sie.py'),
                                     'equinb.methods.sie.SimCLROnlyEqui.forward': ( 'sie.html#simclronlyequi.forward',
                                                                                    'equinb/methods/sie.py'),
+                                    'equinb.methods.sie.fit_hyperpredictor': ('sie.html#fit_hyperpredictor', 'equinb/methods/sie.py'),
                                     'equinb.methods.sie.make_predictor': ('sie.html#make_predictor', 'equinb/methods/sie.py'),
                                     'equinb.methods.sie.parse_mlp': ('sie.html#parse_mlp', 'equinb/methods/sie.py'),
                                     'equinb.methods.sie.scaled_dims': ('sie.html#scaled_dims', 'equinb/methods/sie.py'),

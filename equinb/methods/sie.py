@@ -13,8 +13,8 @@ from .vicreg import invariance_loss, variance_loss, covariance_loss, pair_batch,
 from .simclr import nt_xent
 
 # %% auto #0
-__all__ = ['EXPERIENCES', 'parse_mlp', 'scaled_dims', 'HyperNet', 'HyperPredictor', 'MLPPredictor', 'make_predictor', 'sie_loss',
-           'SIE', 'SimCLROnlyEqui']
+__all__ = ['EXPERIENCES', 'parse_mlp', 'scaled_dims', 'HyperNet', 'HyperPredictor', 'fit_hyperpredictor', 'MLPPredictor',
+           'make_predictor', 'sie_loss', 'SIE', 'SimCLROnlyEqui']
 
 # %% ../../nbs/14_sie.ipynb #59a5d79f
 def parse_mlp(spec: str | tuple | list # '2048-2048-2048' (the seed's `--mlp`) or a sequence of ints
@@ -88,7 +88,26 @@ class HyperPredictor(nn.Module):
             if i < len(layers) - 1: out = self.act(out)
         return out
 
-# %% ../../nbs/14_sie.ipynb #3343da3c
+# %% ../../nbs/14_sie.ipynb #27c0c28d
+def fit_hyperpredictor(v1: torch.Tensor, # (P, d) source embeddings
+                       g: torch.Tensor, # (P, k) transformation parameters
+                       v2: torch.Tensor, # (P, d) target embeddings
+                       ridge: float = 1e-3 # L2 penalty, relative to the mean feature energy
+                      ) -> HyperPredictor:
+    "The linear-hypernetwork predictor (no biases) minimising ||v2 - W(g) v1||^2 + ridge, in closed form."
+    if v1.ndim != 2 or v2.shape != v1.shape or g.ndim != 2 or g.shape[0] != v1.shape[0]:
+        raise ValueError(f"need v1, v2 (P, d) and g (P, k), got {tuple(v1.shape)}, {tuple(v2.shape)}, {tuple(g.shape)}")
+    P, d = v1.shape; k = g.shape[1]
+    X = (g.double()[:, :, None] * v1.double()[:, None, :]).reshape(P, k * d)   # features g_k v_i at k*d + i
+    A = X.T @ X
+    A = A + ridge * A.diagonal().mean() * torch.eye(k * d, dtype=A.dtype)
+    M = torch.linalg.solve(A, X.T @ v2.double()).T                              # (d, k*d): M[o, k*d + i] = W_k[o, i]
+    hp = HyperPredictor(d, k)
+    with torch.no_grad():  # hypernet weight (d*d, k): row o*d + i, column k holds W_k[o, i]
+        hp.hypernet.net.weight.copy_(M.reshape(d, k, d).permute(0, 2, 1).reshape(d * d, k).float())
+    return hp.eval()
+
+# %% ../../nbs/14_sie.ipynb #576b4ff5
 class MLPPredictor(nn.Module):
     "The seed's MLP predictor: Linear layers on [g, v] (d + k -> d, then d -> d), ReLU between them."
     def __init__(self, dim: int, # d, size of the embedding
@@ -122,7 +141,7 @@ def make_predictor(dim: int, # embedding size
     if predictor_type == 'mlp': return MLPPredictor(dim, latent, n_layers)
     raise ValueError(f"unknown predictor_type {predictor_type!r}; choose 'hypernetwork' or 'mlp'")
 
-# %% ../../nbs/14_sie.ipynb #846cb87d
+# %% ../../nbs/14_sie.ipynb #f59f1186
 def sie_loss(x_inv: torch.Tensor | None, # (N, d_i) invariant embeddings of view 1 (None: no invariant part)
              y_inv: torch.Tensor | None, # (N, d_i) invariant embeddings of view 2
              x_equi: torch.Tensor, # (N, d_e) equivariant embeddings of view 1
@@ -146,7 +165,7 @@ def sie_loss(x_inv: torch.Tensor | None, # (N, d_i) invariant embeddings of view
     if x_inv is not None: out['loss_inv'] = sim_coeff * inv
     return {**out, 'inv': inv.detach(), 'equi': equi.detach(), 'std': std.detach(), 'pred_std': pstd.detach(), 'cov': cov.detach()}
 
-# %% ../../nbs/14_sie.ipynb #053de752
+# %% ../../nbs/14_sie.ipynb #5389a16d
 EXPERIENCES = ('SIE', 'SIENoVar', 'SIEOnlyEqui', 'SIERotColor')
 
 class SIE(nn.Module):
