@@ -331,7 +331,7 @@ class RunDir:
     def __exit__(self, *exc): self.close()
     def __repr__(self): return f"RunDir({self.path}, resuming={self.resuming})"
 
-# %% ../nbs/08_experiments.ipynb #412cda68
+# %% ../nbs/08_experiments.ipynb #286d7b0e
 class _RowSink:
     "Sends each epoch row once to run.log and W&B: during training from metrics.csv, at the end from the history."
     def __init__(self, run: RunDir, stage: str | None, wb):
@@ -385,6 +385,7 @@ def train_stage(method: torch.nn.Module, # forward(batch) -> dict with 'loss*' e
     done = _epochs_done(ck) if resume else 0
     if run.budget is not None and run.budget <= 0 and done < tc.epochs: return [], False
     sink = _RowSink(run, stage, wb)
+    method.train()      # train-mode state_dict keys (e2cnn adds eval-only buffers) before fit reloads a checkpoint
     with warnings.catch_warnings():
         warnings.filterwarnings('ignore', message='.*nothing to do')   # a finished stage, reloaded on resume
         hist = fit(method, data, tc, param_groups=param_groups, callbacks=[*callbacks, sink.callback],
