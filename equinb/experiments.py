@@ -20,8 +20,8 @@ from .distributed import is_main
 __all__ = ['OPTIMIZERS', 'SCHEDULES', 'MUTABLE_ON_RESUME', 'RUN_FILES', 'LOCK', 'RUNNERS', 'ConfigError', 'RunDirError',
            'MissingFeature', 'check_int', 'check_float', 'check_choice', 'ExperimentConfig', 'make_config',
            'train_config', 'default_source', 'resolve_dataset', 'load_split', 'subset', 'data_line', 'write_json',
-           'RunDir', 'wandb_run', 'train_stage', 'finish_run', 'register_runner', 'run', 'check_parameters', 'FlagMap',
-           'parse_config', 'cli_entry']
+           'RunDir', 'wandb_run', 'train_stage', 'epochs_done', 'finish_run', 'register_runner', 'run',
+           'check_parameters', 'FlagMap', 'parse_config', 'cli_entry']
 
 # %% ../nbs/08_experiments.ipynb #f7422c3d
 class ConfigError(ValueError):
@@ -331,7 +331,7 @@ class RunDir:
     def __exit__(self, *exc): self.close()
     def __repr__(self): return f"RunDir({self.path}, resuming={self.resuming})"
 
-# %% ../nbs/08_experiments.ipynb #286d7b0e
+# %% ../nbs/08_experiments.ipynb #0c4eccbe
 class _RowSink:
     "Sends each epoch row once to run.log and W&B: during training from metrics.csv, at the end from the history."
     def __init__(self, run: RunDir, stage: str | None, wb):
@@ -382,7 +382,7 @@ def train_stage(method: torch.nn.Module, # forward(batch) -> dict with 'loss*' e
     sd = run.stage_dir(stage)
     ck = sd / 'last.pt' if sd is not None else None
     resume = ck is not None and ck.is_file() and (run.resuming or stage is not None)
-    done = _epochs_done(ck) if resume else 0
+    done = epochs_done(run, stage)
     if run.budget is not None and run.budget <= 0 and done < tc.epochs: return [], False
     sink = _RowSink(run, stage, wb)
     method.train()      # train-mode state_dict keys (e2cnn adds eval-only buffers) before fit reloads a checkpoint
@@ -401,6 +401,14 @@ def train_stage(method: torch.nn.Module, # forward(batch) -> dict with 'loss*' e
 def _epochs_done(ck: Path) -> int:
     try: return len(torch.load(ck, map_location='cpu', weights_only=False)['history'])
     except Exception as e: raise RunDirError(f"cannot read the checkpoint {ck}: {e}") from None
+
+def epochs_done(run: RunDir, # the open run directory
+                stage: str | None = None # the stage (None: the main one)
+               ) -> int:
+    "How many epochs of `stage` the run's checkpoint holds (0 for a new run): for state outside `state_dict` that a runner re-sets."
+    sd = run.stage_dir(stage)
+    ck = sd / 'last.pt' if sd is not None else None
+    return _epochs_done(ck) if ck is not None and ck.is_file() and (run.resuming or stage is not None) else 0
 
 def finish_run(run: RunDir, # the open run directory
                cfg: ExperimentConfig, # the settings
