@@ -52,5 +52,15 @@ readme: $(STAMP)
 benchmark: $(STAMP)
 	$(PY) benchmarks/transforms.py
 
+# the docs site: index + every chapter as static HTML in _docs/ (KaTeX comes from npm at build time)
+.PHONY: docs docs-check
+docs: $(STAMP)
+	@$(PY) -c "import nbconvert" 2>/dev/null || $(PY) -m pip install -q "nbconvert>=7" 2>&1 | { grep -v '^WARNING: Location' || true; }
+	$(PY) tools/docs.py build
+
+# open every page in headless Chromium (Debian's chromium): figures, formulas, sidebar, links; SKIPPED without it
+docs-check: docs
+	$(PY) tools/docs.py check --screenshot index
+
 clean:
 	rm -rf build dist *.egg-info runs
