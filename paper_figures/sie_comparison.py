@@ -1,99 +1,200 @@
-"""SIE vs VICReg vs EquiMod vs SimCLR+AugSelf on the procedural 3D benchmark, with one shared budget.
+"""The SIE paper's comparison on the procedural 3D benchmark: every experience of the seed's main.py plus a
+random-init encoder, several seeds, one budget, the seed's evaluation protocols.
 
-Writes paper_figures/sie_comparison.csv (one row per method) and paper_figures/sie_comparison.png.
-Every method gets the same encoder, projector widths, batch size, optimiser, epochs and evaluation
-(`equinb.sie_experiment.run_sie`); only `experience` differs. Small-budget CPU numbers, not the paper's:
-a 'chance' row (uniform classes, R^2 0, a uniformly random view for PRE / MRR / H@k) is added to read them.
-`--replot` redraws the PNG from the existing CSV without training.
+For each (method, seed) a fresh small CNN is trained with the method's loss (`make_experience`, each view alone
+through the network, input normalisation, Adam at a constant learning rate as the seed), then evaluated on the
+frozen encoder:
 
-    .venv/bin/python paper_figures/sie_comparison.py --epochs 15
+- classification: linear probe (L-BFGS) on every view, invariant / equivariant / full parts where the method splits;
+- rotation and colour R^2: the seed's pair regression (MLP on [z1, z2], fresh random pairs each epoch, raw targets,
+  global R^2), parts as above; the width and epochs are set by --reg-hidden / --reg-epochs (the seed: 1024-1024, 300);
+- PRE, MRR, H@1/5/10: view 0 of every val object to every view, PRE over every val embedding; methods with a
+  predictor use it on their equivariant embedding, the others get a linear-hypernetwork predictor fitted post hoc
+  on their training representations.
+
+Rows are appended to paper_figures/sie_comparison_runs.csv as they finish (so a run can be split over several
+invocations, e.g. one per seed); `--summarise` writes paper_figures/sie_comparison.csv (mean and std over seeds)
+and paper_figures/sie_comparison.png.
+
+    flock /tmp/coord/cpu.lock env OMP_NUM_THREADS=2 .venv/bin/python paper_figures/sie_comparison.py --seeds 0
+    .venv/bin/python paper_figures/sie_comparison.py --summarise
 """
 from __future__ import annotations
-import argparse, json, time
+import argparse, csv, json, time
 from pathlib import Path
 
-import matplotlib
-matplotlib.use('Agg')
-import matplotlib.pyplot as plt
+import numpy as np
 import torch
+import torch.nn.functional as F
 
-import pandas as pd
-
-from equinb.sie_experiment import SIEConfig, run_sie, results_table, load_bench, view_quaternions, eval_pairs
-
-METHODS = {'SIE': 'SIE', 'VICReg': 'VICReg', 'EquiMod': 'EquiMod', 'SimCLR+AugSelf': 'SimCLRAugSelf'}
-PANELS = [('acc_full', 'classification, full (%)'), ('acc_inv', 'classification, inv (%)'),
-          ('rot_r2_full', 'rotation $R^2$, full'), ('pre', 'PRE (lower is better)'), ('mrr', 'MRR'), ('H@1', 'H@1 (%)')]
-
-
-def chance_row(cfg: SIEConfig) -> dict:
-    "What a representation with no information scores: uniform classes, R^2 0, a uniformly random view for PRE/MRR/H@k."
-    train, val = load_bench(cfg)
-    N, V = val.images.shape[:2]
-    q = view_quaternions(val.latents)                                   # (N, V, 4)
-    o, _, v2 = eval_pairs(val, cfg.eval_pairs, cfg.seed + 1)            # the evaluation's own pairs
-    pre = (1 - torch.einsum('pd,pvd->pv', q[o, v2], q[o]) ** 2).clamp_min(0).mean().item()
-    n_cls = int(train.labels.max()) + 1
-    return {'acc_inv': 100 / n_cls, 'acc_equi': 100 / n_cls, 'acc_full': 100 / n_cls, 'rot_r2_inv': 0., 'rot_r2_equi': 0.,
-            'rot_r2_full': 0., 'colour_r2_full': 0., 'pre': pre, 'mrr': sum(1 / r for r in range(1, V + 1)) / V,
-            'H@1': 100 / V, 'H@5': 500 / V, 'H@10': 1000 / V, 'predictor': 'random view'}
+HERE = Path(__file__).parent
+import os
+RUNS = Path(os.environ.get('SIE_RUNS_CSV', HERE / 'sie_comparison_runs.csv'))
+METHODS = ('random-init', 'VICReg', 'SimCLR', 'VICRegPartInv', 'SimCLRAugSelf', 'SimCLRAugSelfRotColor', 'SimCLREquiMod',
+           'SimCLREquiModRotColor', 'VICRegEquiMod', 'SimCLROnlyEqui', 'SimCLROnlyEquiRotColor', 'SIEOnlyEqui', 'SIENoVar',
+           'SIE', 'SIERotColor')
+# the SIE paper's 3DIEBench headline we can source: SIE's rotation R^2 0.73 (EquiCaps, arXiv 2506.09895: "0.78 ...
+# improving upon SIE ... by 0.05"); other cells of the paper's table are not reproduced here without a source.
+PAPER = {'SIE': {'rot_r2_full': 0.73}}
 
 
-def plot(df: pd.DataFrame, title: str, path: str):
-    "Bar charts of the headline metrics, with the chance level as a dashed line."
-    chance = df.loc['chance'] if 'chance' in df.index else None
-    df = df.drop(index='chance', errors='ignore')
-    fig, axs = plt.subplots(1, len(PANELS), figsize=(3.0 * len(PANELS), 3))
-    for ax, (col, name) in zip(axs, PANELS):
-        vals = df[col].astype(float)
-        ax.bar(range(len(vals)), vals.fillna(0), color=['C0', 'C1', 'C2', 'C3'][:len(vals)])
-        if chance is not None: ax.axhline(float(chance[col]), color='k', ls='--', lw=1, label='chance')
-        ax.set_xticks(range(len(vals))); ax.set_xticklabels(df.index, rotation=30, ha='right', fontsize=8)
-        ax.set_title(name, fontsize=9)
-        for i, v in enumerate(vals): ax.text(i, 0 if v != v else v, 'n/a' if v != v else f'{v:.2f}', ha='center', va='bottom', fontsize=7)
-    axs[0].legend(fontsize=7, loc='lower right')
-    fig.suptitle(title, fontsize=9)
-    plt.tight_layout(); fig.savefig(path, dpi=120)
+def bench_kwargs(a) -> dict:
+    return dict(size=a.size, n_classes=10, objects_per_class=a.objects_per_class, views_per_object=a.views, asymmetry=a.asymmetry)
 
 
-def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--epochs', type=int, default=15)
-    p.add_argument('--batch-size', type=int, default=64)
-    p.add_argument('--mlp', default='256-256-256')
-    p.add_argument('--seed', type=int, default=0)
-    p.add_argument('--widths', type=int, nargs=4, default=(16, 32, 64, 64), help='small_cnn channel widths')
-    p.add_argument('--threads', type=int, default=1)
-    p.add_argument('--out', default=str(Path(__file__).parent / 'sie_comparison'))
-    p.add_argument('--replot', action='store_true', help='redraw the PNG (and add the chance row) from the existing CSV')
-    a = p.parse_args(argv)
-    torch.set_num_threads(a.threads)
-    base = SIEConfig(epochs=a.epochs, batch_size=a.batch_size, mlp=a.mlp, seed=a.seed, progress=False, widths=tuple(a.widths),
-                     regressor_hidden=128, regressor_epochs=100)
-    title = (f'procedural 3D benchmark (10 classes, 320 train objects, 12 views), small CNN {tuple(a.widths)}, '
-             f'{a.epochs} epochs each; CPU budget. PRE/MRR of VICReg and SimCLR+AugSelf use a predictor fitted after training')
-    if a.replot:
-        df = pd.read_csv(a.out + '.csv', index_col='method')
+def load(a):
+    from equinb.bench3d import get_bench3d
+    kw = bench_kwargs(a)
+    if kw['asymmetry'] == 'none': kw.pop('asymmetry')  # the default generator (same cache entry as before)
+    tr = get_bench3d(None, 'train', progress=False, **kw).preload(progress=False)
+    va = get_bench3d(None, 'val', progress=False, **kw).preload(progress=False)
+    return tr, va
+
+
+def build(name, seed, a):
+    from equinb.encoders import get_encoder
+    from equinb.methods.augself import make_experience
+    from equinb.methods.vicreg import Normalized
+    torch.manual_seed(seed)
+    enc = get_encoder('small_cnn', in_channels=3, widths=tuple(a.widths))
+    if name == 'random-init': return Normalized(enc)
+    D = enc.out_dim
+    return make_experience(name, enc, equi=D // 2 if name != 'VICRegPartInv' else a.mlp_last // 2,
+                           mlp='-'.join([str(a.mlp_width)] * (a.mlp_layers - 1) + [str(a.mlp_last)]),
+                           equi_factor=4.5 if 'EquiMod' in name else a.equi_factor)  # EquiMod: the seed's default flag
+
+
+@torch.no_grad()
+def all_views(fn, data, bs=512):
+    N, V = data.images.shape[:2]
+    x = data.images.reshape(N * V, *data.images.shape[2:])
+    out = torch.cat([fn(x[s:s + bs].float().div(255)).float() for s in range(0, N * V, bs)])
+    return out.reshape(N, V, *out.shape[1:])
+
+
+def evaluate(method, name, tr, va, a, seed):
+    from equinb.evaluation import linear_probe, pair_regression, eval_view_pairs, prediction_metrics
+    from equinb.bench3d import relative_quaternion
+    from equinb.sie_experiment import view_quaternions
+    from equinb.methods.sie import SIE, fit_hyperpredictor
+    from equinb.methods.equimod import EquiMod
+    method.eval()
+    enc = method if name == 'random-init' else method.encoder
+    Ztr, Zva = all_views(enc, tr), all_views(enc, va)
+    N, V, D = Ztr.shape
+    split = isinstance(method, SIE) and method.equi < method.D
+    parts = {'full': slice(None)}
+    if split: parts.update(inv=slice(0, D - method.equi), equi=slice(D - method.equi, D))
+    res = {}
+    ytr, yva = tr.labels.repeat_interleave(V), va.labels.repeat_interleave(va.images.shape[1])
+    rot = lambda l1, l2: relative_quaternion(l1[:, :3].double(), l2[:, :3].double()).float()
+    col = lambda l1, l2: (l2 - l1)[:, [3, 6]]
+    for k, sl in parts.items():
+        with torch.enable_grad():
+            res[f'acc_{k}'] = 100 * linear_probe(Ztr[..., sl].reshape(-1, Ztr[..., sl].shape[-1]), ytr,
+                                                 Zva[..., sl].reshape(-1, Zva[..., sl].shape[-1]), yva, epochs=100, seed=seed)['acc']
+        kw = dict(hidden=tuple(a.reg_hidden), epochs=a.reg_epochs, val_pairs_per_object=a.val_pairs, seed=seed)
+        res[f'rot_r2_{k}'] = pair_regression(Ztr[..., sl], tr.latents, Zva[..., sl], va.latents, rot, **kw)['r2']
+        res[f'colour_r2_{k}'] = pair_regression(Ztr[..., sl], tr.latents, Zva[..., sl], va.latents, col, **kw)['r2']
+    # predictor: PRE, MRR, H@k, view 0 to every view, PRE over the whole val split
+    o, v1, v2 = eval_view_pairs(va.images.shape[0], va.images.shape[1], 'sie')
+    lv = va.latents
+    q = rot(lv[o, v1], lv[o, v2]); d = col(lv[o, v1], lv[o, v2])
+    if isinstance(method, (SIE, EquiMod)):
+        E = all_views(lambda x: method.project(method.encoder(x))[1], va)
+        pred = method.predict(E[o, v1], method.transformation(q, d))
+        res['predictor'] = 'learned'
     else:
-        results, secs = {}, {}
-        for name, exp in METHODS.items():
-            t0 = time.perf_counter()
-            out = run_sie(base, experience=exp)
-            secs[name] = time.perf_counter() - t0
-            results[name] = out['results']
-            print(name, f'{secs[name]:.0f}s', {k: (round(v, 4) if isinstance(v, float) else v) for k, v in out['results'].items()}, flush=True)
-        df = results_table(results)
-        df['seconds'] = [round(secs[n]) for n in df.index]
-        df['epochs'] = a.epochs
-        df.index.name = 'method'
-    if 'chance' not in df.index:
-        row = chance_row(base)
-        df.loc['chance'] = {c: row.get(c, float('nan')) for c in df.columns}
-    df.to_csv(a.out + '.csv')
-    plot(df, title, a.out + '.png')
-    print(df.round(3).to_string())
-    print(json.dumps({'csv': a.out + '.csv', 'png': a.out + '.png'}))
+        g = torch.Generator().manual_seed(seed)
+        oo = torch.arange(N).repeat_interleave(8); aa = torch.randint(0, V, oo.shape, generator=g)
+        bb = (aa + torch.randint(1, V, oo.shape, generator=g)) % V
+        hp = fit_hyperpredictor(Ztr[oo, aa], rot(tr.latents[oo, aa], tr.latents[oo, bb]), Ztr[oo, bb])
+        E, pred = Zva, hp(Zva[o, v1], q).detach()
+        res['predictor'] = 'posthoc'
+    res.update(prediction_metrics(pred, E, view_quaternions(lv), o, v2, ks=(1, 5, 10)))
+    for k in ('H@1', 'H@5', 'H@10'): res[k] *= 100
+    return res
+
+
+def run_one(name, seed, a, tr, va):
+    from equinb.train import fit
+    from equinb.methods.vicreg import PairLoader
+    t0 = time.time()
+    m = build(name, seed, a)
+    hist = []
+    if name != 'random-init':
+        hist = fit(m, PairLoader(tr, a.batch_size, seed=seed), epochs=a.epochs, lr=a.lr, optimizer='adam', betas=(0.9, 0.999),
+                   weight_decay=1e-6, warmup_epochs=0, min_lr_ratio=1.0, seed=seed, progress=False, device='cpu')
+    t_train = time.time() - t0
+    res = evaluate(m, name, tr, va, a, seed)
+    row = dict(method=name, seed=seed, epochs=a.epochs if name != 'random-init' else 0, asymmetry=a.asymmetry,
+               loss_first=hist[0]['loss_total'] if hist else float('nan'), loss_last=hist[-1]['loss_total'] if hist else float('nan'),
+               train_seconds=round(t_train, 1), eval_seconds=round(time.time() - t0 - t_train, 1), **res)
+    print(json.dumps({k: (round(v, 4) if isinstance(v, float) else v) for k, v in row.items()}), flush=True)
+    return row
+
+
+COLS = ['method', 'seed', 'epochs', 'asymmetry', 'acc_inv', 'acc_equi', 'acc_full', 'rot_r2_inv', 'rot_r2_equi', 'rot_r2_full',
+        'colour_r2_inv', 'colour_r2_equi', 'colour_r2_full', 'pre', 'mrr', 'H@1', 'H@5', 'H@10', 'predictor',
+        'loss_first', 'loss_last', 'train_seconds', 'eval_seconds']
+
+
+def append(row):
+    new = not RUNS.exists()
+    with RUNS.open('a', newline='') as f:
+        w = csv.DictWriter(f, fieldnames=COLS, extrasaction='ignore')
+        if new: w.writeheader()
+        w.writerow({c: row.get(c, '') for c in COLS})
+
+
+def summarise():
+    import pandas as pd
+    import matplotlib; matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    df = pd.read_csv(RUNS)
+    num = [c for c in COLS[4:18] if c != 'predictor']
+    g = df.groupby('method', sort=False)
+    mean, std, n = g[num].mean(), g[num].std(), g.size()
+    out = mean.add_suffix('_mean').join(std.add_suffix('_std'))
+    out.insert(0, 'n_seeds', n); out.insert(1, 'predictor', g['predictor'].first())
+    for m, vals in PAPER.items():
+        for k, v in vals.items(): out.loc[m, f'paper_{k}'] = v
+    order = [m for m in METHODS if m in out.index]
+    out = out.loc[order]
+    out.to_csv(HERE / 'sie_comparison.csv', float_format='%.4f')
+    panels = [('acc_full', 'classification, full (%)'), ('rot_r2_full', 'rotation $R^2$, full'), ('rot_r2_equi', 'rotation $R^2$, equi part'),
+              ('colour_r2_full', 'colour $R^2$, full'), ('pre', 'PRE (lower is better)'), ('mrr', 'MRR')]
+    fig, axs = plt.subplots(1, len(panels), figsize=(3.1 * len(panels), 0.32 * len(order) + 1.2), sharey=True)
+    for ax, (k, t) in zip(axs, panels):
+        ax.barh(range(len(order)), out[f'{k}_mean'], xerr=out[f'{k}_std'], color=['tab:red' if m.startswith('SIE') else 'tab:gray' for m in order])
+        ax.set_title(t, fontsize=9); ax.set_yticks(range(len(order))); ax.set_yticklabels(order, fontsize=8)
+        if k == 'rot_r2_full' and 'paper_rot_r2_full' in out: ax.plot(out['paper_rot_r2_full'], range(len(order)), 'k*', label='paper (3DIEBench)')
+    axs[0].invert_yaxis()
+    fig.suptitle(f"procedural 3D benchmark, {int(n.max())} seeds: mean ± std", fontsize=10)
+    plt.tight_layout(); plt.savefig(HERE / 'sie_comparison.png', dpi=110)
+    print(out[[c for c in out.columns if c.endswith('_mean')]].round(3).to_string())
 
 
 if __name__ == '__main__':
-    main()
+    p = argparse.ArgumentParser()
+    p.add_argument('--methods', nargs='+', default=list(METHODS))
+    p.add_argument('--seeds', nargs='+', type=int, default=[0])
+    p.add_argument('--epochs', type=int, default=40)
+    p.add_argument('--batch-size', type=int, default=64)
+    p.add_argument('--lr', type=float, default=1e-3)
+    p.add_argument('--equi-factor', type=float, default=0.45)
+    p.add_argument('--widths', nargs='+', type=int, default=[32, 64, 128, 128])
+    p.add_argument('--mlp-width', type=int, default=256); p.add_argument('--mlp-last', type=int, default=256)
+    p.add_argument('--mlp-layers', type=int, default=3)
+    p.add_argument('--size', type=int, default=32); p.add_argument('--objects-per-class', type=int, default=40)
+    p.add_argument('--views', type=int, default=12); p.add_argument('--asymmetry', default='octants')
+    p.add_argument('--reg-hidden', nargs='+', type=int, default=[256, 256]); p.add_argument('--reg-epochs', type=int, default=300)
+    p.add_argument('--val-pairs', type=int, default=8)
+    p.add_argument('--summarise', action='store_true')
+    a = p.parse_args()
+    if a.summarise: summarise()
+    else:
+        torch.set_num_threads(2)
+        tr, va = load(a)
+        for seed in a.seeds:
+            for m in a.methods: append(run_one(m, seed, a, tr, va))
