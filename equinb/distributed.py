@@ -122,7 +122,7 @@ def all_gather_objects(obj: Any # any picklable object
     dist.all_gather_object(out, obj)
     return out
 
-# %% ../nbs/07_distributed.ipynb #85248a3e
+# %% ../nbs/07_distributed.ipynb #b6039be6
 def free_port() -> int:
     "A TCP port on 127.0.0.1 that is free right now."
     with socket.socket() as s:
@@ -131,7 +131,12 @@ def free_port() -> int:
 def _pack(fn: Callable, args: tuple):
     "(fn, args) as cloudpickle bytes (by value: notebook functions travel too), or as they are without cloudpickle."
     try: import cloudpickle
-    except ImportError: return fn, args
+    except ImportError:
+        if getattr(fn, '__module__', None) == '__main__':
+            raise ValueError(f"spawn_local: {getattr(fn, '__name__', fn)} is defined in __main__ (a notebook or a script), "
+                             "which new processes cannot import: install cloudpickle (pip install cloudpickle) to send it "
+                             "by value, or pass a function of an importable module") from None
+        return fn, args
     return cloudpickle.dumps((fn, args)), None
 
 def _spawn_entry(i, fn, nprocs, port, threads, args):
