@@ -84,6 +84,26 @@ def skip_reason(cell, skip_flags):
 # ---------------------------------------------------------------- execution
 
 
+def quiet_kernel_manager():
+    """A kernel manager that shuts a kernel down without jupyter_client's SIGINT first.
+
+    jupyter_client (8.x) interrupts the kernel with SIGINT before every shutdown request. When that signal lands
+    while ipykernel is still handling a message, ipykernel logs `ERROR | KeyboardInterrupt caught in kernel` on its
+    stderr, which nbclient/papermill pass to the terminal: a spurious error after a run that succeeded. An
+    interrupt asked for during a run (a cell timeout) still goes through."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class QuietKernelManager(AsyncKernelManager):
+        async def _async_interrupt_kernel(self):
+            if getattr(self, 'shutting_down', False): return
+            await super()._async_interrupt_kernel()
+    return QuietKernelManager
+
+
+# kernel log lines below ERROR are noise here (ipykernel 7 warns on every start that TCP is unencrypted)
+KERNEL_ARGS = ['--IPKernelApp.log_level=ERROR']
+
+
 def execute(path, skip_flags, timeout, kernel=None):
     "Execute a copy of the notebook as described above; return (executed nb, skipped {index: reason}, seconds)."
     import nbformat
@@ -105,7 +125,8 @@ def execute(path, skip_flags, timeout, kernel=None):
     t0 = time.time()
     try:
         kw = dict(timeout=timeout, allow_errors=False, record_timing=False, store_widget_state=False,
-                  resources={'metadata': {'path': str(path.parent)}})
+                  resources={'metadata': {'path': str(path.parent)}},
+                  kernel_manager_class=quiet_kernel_manager(), extra_arguments=KERNEL_ARGS)
         if kernel: kw['kernel_name'] = kernel
         NotebookClient(work, **kw).execute()
     finally:
@@ -335,6 +356,75 @@ def check_nb(path, args, skip_flags):
     return False
 
 
+# ---------------------------------------------------------------- numbers in the prose
+
+PROSE_NUM = re.compile(r'(?<![\w.\-/])[-+−]?(?:\d+(?:,\d{3})+|\d+\.\d+|\.\d+|\d+)(?:[eE][-+]?\d+)?(?:\s*%|[x×](?!\w))?(?![\w/])')
+NOT_A_RESULT = re.compile(r'(?:chapter|chapters|ch\.|section|table|fig\.?|figure|eq\.?|equation|icml|iclr|neurips|cvpr|iccv|eccv|arxiv|'
+                          r'python|nbdev|torch|pytorch|version|v)\s*$', re.I)
+
+
+def _prose(md):
+    "Markdown without code, math, links' targets and HTML tags: the sentences a reader reads as claims."
+    md = re.sub(r'^(```|~~~).*?^\1', ' ', md, flags=re.M | re.S)
+    md = re.sub(r'(`+).*?\1', ' ', md, flags=re.S)
+    md = re.sub(r'\$\$.*?\$\$|\$[^$]*\$|\\\(.*?\\\)|\\\[.*?\\\]', ' ', md, flags=re.S)
+    md = re.sub(r'\]\([^)]*\)', '] ', md)
+    md = re.sub(r'<[^>]+>', ' ', md)
+    md = re.sub(r'\b\d\d_\w+', ' ', md)                       # notebook names (10_simclr)
+    return md
+
+
+def _as_float(tok):
+    t = tok.replace('−', '-').replace(',', '').rstrip('%x× ').strip()
+    try: return float(t), tok.strip().endswith('%')
+    except ValueError: return None, False
+
+
+def number_sources(nb):
+    "All numbers in the notebook's code sources and in its stored outputs."
+    src, out = [], []
+    for c in nb.cells:
+        if c.cell_type != 'code': continue
+        src += [v for v, _ in map(_as_float, NUM.findall(c.source)) if v is not None]
+        for o in c.get('outputs', []):
+            texts = [o.get('text', '')] if o.get('output_type') == 'stream' else \
+                    [v for k, v in o.get('data', {}).items() if k.startswith('text/')]
+            for t in texts:
+                t = t if isinstance(t, str) else ''.join(t)
+                out += [v for v, _ in map(_as_float, NUM.findall(t)) if v is not None]
+    return src, out
+
+
+def _matches(x, tok, pool):
+    "A pool value that prints as tok at tok's precision (or as its percentage)."
+    q = _ulp(tok.replace('−', '-').replace(',', '').rstrip('%x× ').strip().lstrip('+-'))
+    for v in pool:
+        for cand in (v, v * 100):
+            if abs(cand - x) <= q / 2 * 1.0000001 + 1e-12: return True
+    return False
+
+
+def prose_numbers(path):
+    "[(cell index, number as written, where found: output/source/none, context)] for one notebook's markdown."
+    import nbformat
+    nb = nbformat.read(str(path), as_version=4)
+    src, out = number_sources(nb)
+    rows = []
+    for i, c in enumerate(nb.cells):
+        if c.cell_type != 'markdown': continue
+        text = _prose(c.source)
+        for m in PROSE_NUM.finditer(text):
+            tok = m.group(0).strip()
+            before = text[max(0, m.start() - 12):m.start()]
+            if NOT_A_RESULT.search(before): continue
+            x, pct = _as_float(tok)
+            if x is None or (1900 <= x <= 2100 and float(x).is_integer()): continue
+            where = 'output' if _matches(x, tok, out) else 'source' if _matches(x, tok, src) else 'none'
+            ctx = re.sub(r'\s+', ' ', text[max(0, m.start() - 50):m.end() + 30]).strip()
+            rows.append((i, tok, where, ctx))
+    return rows
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('notebooks', nargs='*')
@@ -345,6 +435,8 @@ def main():
     ap.add_argument('--timeout', type=int, default=600, help='seconds per cell')
     ap.add_argument('--flags', default='', help='tst_flags to run anyway, e.g. "slow"')
     ap.add_argument('--kernel', default=None, help='kernel name (default: the notebook\'s)')
+    ap.add_argument('--numbers', action='store_true',
+                    help='list the numbers written in markdown that no stored output (or code) of the notebook has')
     args = ap.parse_args()
     paths = [Path(p).resolve() for p in args.notebooks]
     if args.all:
@@ -353,6 +445,14 @@ def main():
             nb = nbformat.read(str(p), as_version=4)
             if any(c.get('outputs') for c in nb.cells if c.cell_type == 'code') and p not in paths: paths.append(p)
     if not paths: ap.error('name notebooks, or --all')
+    if args.numbers:
+        for p in paths:
+            rows = prose_numbers(p)
+            loose = [r for r in rows if r[2] == 'none']
+            print(f'{os.path.relpath(p, Path.cwd())}: {len(rows)} numbers in markdown, {sum(r[2] == "output" for r in rows)} '
+                  f'in an output, {sum(r[2] == "source" for r in rows)} only in code, {len(loose)} in neither')
+            for i, tok, _, ctx in loose: print(f'  cell {i}: {tok:>8}  ...{ctx}...')
+        return
     skip_flags = [f for f in tst_flags() if f not in args.flags.split()]
     results = [check_nb(p, args, skip_flags) for p in paths]
     print(f'check_outputs: {sum(results)} passed, {len(results) - sum(results)} failed')

@@ -387,7 +387,9 @@ def screenshot(exe, page_path, png, anchor='', width=1280, height=1600):
     "A PNG of the page's first screen, or of the screen from the element with id `anchor`."
     shot = page_path.with_name(f'.shot-{page_path.name}')
     # headless screenshots ignore scrolling: drop what comes before the anchor's block instead
-    scroll = (f"<script>(function () {{ var e = document.getElementById({json.dumps(anchor)}); if (!e) return;"
+    # `#figure`: from the first figure on the page
+    find = ("document.querySelector('main img')" if anchor == 'figure' else f"document.getElementById({json.dumps(anchor)})")
+    scroll = (f"<script>(function () {{ var e = {find}; if (!e) return;"
               " var m = document.querySelector('main'); while (e.parentElement && e.parentElement !== m) e = e.parentElement;"
               " while (e.previousElementSibling) e.previousElementSibling.remove(); })();</script>") if anchor else ''
     shot.write_text(page_path.read_text(encoding='utf-8').replace('</body>', scroll + '</body>', 1), encoding='utf-8')
@@ -471,7 +473,7 @@ def main():
     ap.add_argument('--out', default=str(root / '_docs'), help='output folder (default _docs)')
     ap.add_argument('--nbs', default=str(root / 'nbs'), help='notebook folder (default nbs)')
     ap.add_argument('--check', action='store_true', help='with build: run the browser check afterwards')
-    ap.add_argument('--screenshot', default='', help='check: comma-separated pages to screenshot, e.g. index,12_duet#api-reference')
+    ap.add_argument('--screenshot', default='', help='check: comma-separated pages to screenshot, e.g. index,12_duet#api-reference,02_transforms#figure')
     ap.add_argument('--shots-dir', default=str(root / '_docs' / '_shots'), help='check: where screenshots go')
     ap.add_argument('--workers', type=int, default=2, help='check: pages loaded at once')
     a = ap.parse_args()
