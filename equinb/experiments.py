@@ -20,8 +20,8 @@ from .distributed import is_main
 __all__ = ['OPTIMIZERS', 'SCHEDULES', 'MUTABLE_ON_RESUME', 'RUN_FILES', 'LOCK', 'RUNNERS', 'ConfigError', 'RunDirError',
            'MissingFeature', 'check_int', 'check_float', 'check_choice', 'ExperimentConfig', 'make_config',
            'train_config', 'default_source', 'resolve_dataset', 'load_split', 'subset', 'data_line', 'write_json',
-           'RunDir', 'wandb_run', 'train_stage', 'epochs_done', 'finish_run', 'register_runner', 'run',
-           'check_parameters', 'FlagMap', 'parse_config', 'cli_entry']
+           'RunDir', 'wandb_run', 'train_stage', 'epochs_done', 'finish_run', 'start_run', 'register_runner', 'run',
+           'check_parameters', 'FlagMap', 'add_run_flags', 'parse_config', 'cli_entry']
 
 # %% ../nbs/08_experiments.ipynb #f7422c3d
 class ConfigError(ValueError):
@@ -202,7 +202,7 @@ def data_line(runner: str, # the runner's name
         why += ' (the embedded scikit-learn digits; `make data` caches real MNIST)' if default_source() == 'digits' else ''
     return f"[{runner}] data: {why}; device: {get_device(cfg.device)}"
 
-# %% ../nbs/08_experiments.ipynb #073889e3
+# %% ../nbs/08_experiments.ipynb #cea3fe8f
 RUN_FILES = ('config.json', 'metrics.csv', 'last.pt', 'results.json', 'run.log')
 LOCK = 'run.lock'
 
@@ -242,6 +242,7 @@ class RunDir:
         self.path = Path(cfg.save_dir) if cfg.save_dir else None
         self.main = is_main()
         self.resuming, self.changes, self._lock, self.budget = False, [], None, cfg.stop_after
+        self.wb, self.device = None, None    # set by `start_run`
         if self.path is None: return
         if not self.main:                    # under torchrun: rank 0 checked, locked and wrote
             self.resuming = bool(cfg.resume); return
@@ -331,7 +332,7 @@ class RunDir:
     def __exit__(self, *exc): self.close()
     def __repr__(self): return f"RunDir({self.path}, resuming={self.resuming})"
 
-# %% ../nbs/08_experiments.ipynb #0c4eccbe
+# %% ../nbs/08_experiments.ipynb #1134fbba
 class _RowSink:
     "Sends each epoch row once to run.log and W&B: during training from metrics.csv, at the end from the history."
     def __init__(self, run: RunDir, stage: str | None, wb):
@@ -374,7 +375,7 @@ def train_stage(method: torch.nn.Module, # forward(batch) -> dict with 'loss*' e
                 stage: str | None = None, # None: the run's main stage (files in the folder); else a sub-folder name
                 param_groups: list | None = None, # optimiser parameter groups
                 callbacks: Sequence[Callable] = (), # fit's callbacks
-                wb=None, # a W&B run from `wandb_run`, or None
+                wb=None, # a W&B run from `wandb_run` (None: the run's own, from `start_run`)
                 **train_kw # TrainConfig overrides (epochs, lr, ... of this stage; probe_classes; sync_bn)
                ) -> tuple[list[dict], bool]:
     "Train one stage through `equinb.train.fit` inside `run`; returns (history, finished)."
@@ -384,7 +385,7 @@ def train_stage(method: torch.nn.Module, # forward(batch) -> dict with 'loss*' e
     resume = ck is not None and ck.is_file() and (run.resuming or stage is not None)
     done = epochs_done(run, stage)
     if run.budget is not None and run.budget <= 0 and done < tc.epochs: return [], False
-    sink = _RowSink(run, stage, wb)
+    sink = _RowSink(run, stage, wb if wb is not None else run.wb)
     method.train()      # train-mode state_dict keys (e2cnn adds eval-only buffers) before fit reloads a checkpoint
     with warnings.catch_warnings():
         warnings.filterwarnings('ignore', message='.*nothing to do')   # a finished stage, reloaded on resume
@@ -425,7 +426,26 @@ def finish_run(run: RunDir, # the open run directory
         run.log(f"{status}: results.json written")
     return {**out, 'history': history}
 
-# %% ../nbs/08_experiments.ipynb #71f9d877
+# %% ../nbs/08_experiments.ipynb #2a8caf43
+import contextlib
+
+@contextlib.contextmanager
+def start_run(cfg: ExperimentConfig, # the run's settings
+              runner: str, # the runner's name (config.json, the first line)
+              line: str | None = None # the first output line (default: `data_line(runner, cfg)`)
+             ):
+    "Context: print the data line, open the `RunDir`, start W&B, seed; yields the RunDir (with .device and .wb)."
+    from equinb.core import seed_everything
+    if is_main(): print(line or data_line(runner, cfg), flush=True)
+    with RunDir(cfg, runner) as rd:
+        rd.device = get_device(cfg.device)
+        rd.wb = wandb_run(cfg, rd)
+        seed_everything(cfg.seed)
+        try: yield rd
+        finally:
+            if rd.wb is not None: rd.wb.finish()
+
+# %% ../nbs/08_experiments.ipynb #028eb81d
 RUNNERS: dict = {}
 
 def register_runner(cls: type, # a config class
@@ -446,7 +466,7 @@ def run(cfg: ExperimentConfig # any family's config
         if cls in RUNNERS: return RUNNERS[cls](cfg)
     raise TypeError(f"no runner for {type(cfg).__name__}; registered: {[c.__name__ for c in RUNNERS]}")
 
-# %% ../nbs/08_experiments.ipynb #fca0ed72
+# %% ../nbs/08_experiments.ipynb #610d60bc
 _SHELL_NAMES = {'In', 'Out', 'get_ipython', 'exit', 'quit', 'open'}
 
 def check_parameters(ns: dict, # the notebook's globals() after papermill's injected cell
@@ -460,10 +480,22 @@ def check_parameters(ns: dict, # the notebook's globals() after papermill's inje
         valid = sorted(k for k in declared if not k.startswith('_') and k not in _SHELL_NAMES and not callable(ns.get(k)))
         raise ConfigError(unknown[0], f"is not a parameter of this notebook; its parameters are {valid}")
 
-# %% ../nbs/08_experiments.ipynb #a71b6f38
+# %% ../nbs/08_experiments.ipynb #a4c84d65
 class FlagMap(dict):
     "{field: flag}: the flags that fill each config field (the first one names it in errors)."
     def flag(self, field: str) -> str: return self.get(field, '--' + field.replace('_', '-'))
+
+def add_run_flags(ap, # an argparse parser or argument group
+                  stop_after: bool = True # also --stop-after N
+                 ):
+    "The run-directory and logging flags every script shares: --resume, --overwrite, --tensorboard, --no-progress (, --stop-after)."
+    S = argparse.SUPPRESS
+    ap.add_argument('--resume', action='store_true', default=S, help='continue the run in the save directory from its last.pt')
+    ap.add_argument('--overwrite', action='store_true', default=S, help='start the save directory afresh, deleting the run there')
+    ap.add_argument('--tensorboard', action='store_true', default=S, help='also write TensorBoard events to SAVE_DIR/tb')
+    ap.add_argument('--no-progress', dest='progress', action='store_false', default=S, help='no progress bar')
+    if stop_after: ap.add_argument('--stop-after', type=int, metavar='N', default=S, help='train N epochs now, resume later')
+    return ap
 
 def parse_config(ap: argparse.ArgumentParser, # the script's parser (for its error())
                  cls: type, # the config class
