@@ -445,7 +445,7 @@ def start_run(cfg: ExperimentConfig, # the run's settings
         finally:
             if rd.wb is not None: rd.wb.finish()
 
-# %% ../nbs/08_experiments.ipynb #028eb81d
+# %% ../nbs/08_experiments.ipynb #1e44a661
 RUNNERS: dict = {}
 
 def register_runner(cls: type, # a config class
@@ -458,11 +458,7 @@ def register_runner(cls: type, # a config class
 def run(cfg: ExperimentConfig # any family's config
        ) -> dict:
     "The runner contract: train and evaluate the experiment `cfg` describes; returns its results dict."
-    for mod in ('ssl_experiment', 'sie_experiment', 'partial_experiment', 'symmetry_experiment'):
-        if not any(isinstance(cfg, c) for c in RUNNERS):
-            try: __import__(f'equinb.{mod}')
-            except ImportError: pass
-    for cls in type(cfg).__mro__:
+    for cls in type(cfg).__mro__:      # a config class lives in its runner's module, which registered the runner
         if cls in RUNNERS: return RUNNERS[cls](cfg)
     raise TypeError(f"no runner for {type(cfg).__name__}; registered: {[c.__name__ for c in RUNNERS]}")
 
