@@ -176,7 +176,13 @@ def tidy_outputs(outputs):
         out.append(o)
     for o in out:
         if o.output_type == 'stream': o.text = apply_cr(o.text)
-    return [o for o in out if not (o.output_type == 'stream' and not o.text.strip())]
+    out = [o for o in out if not (o.output_type == 'stream' and not o.text.strip())]
+    merged = []                     # once more: a bar that erased itself may have stood between two prints
+    for o in out:
+        if o.output_type == 'stream' and merged and merged[-1].output_type == 'stream' and merged[-1].name == o.name:
+            merged[-1].text = merged[-1].text.rstrip('\n') + '\n' + o.text
+        else: merged.append(o)
+    return merged
 
 
 # ---------------------------------------------------------------- comparison

@@ -23,6 +23,8 @@ from pathlib import Path
 
 root = Path(__file__).resolve().parents[1]
 here = root / 'tools' / 'docs'
+sys.path.insert(0, str(root / 'tools'))
+from check_outputs import tidy_outputs                       # noqa: E402
 KATEX_SPEC = 'katex@0.16'                       # npm package pulled at build time (not committed)
 VENDOR = root / 'build' / 'docs-vendor'
 
@@ -183,6 +185,7 @@ def prepare_cells(nb):
             if 'echo: false' in flags or 'hide_input' in flags: c.metadata['docs_hide_input'] = True
             if 'output: false' in flags: c.outputs = []
             c.execution_count = None
+            c.outputs = tidy_outputs(c.get('outputs', []))      # one stream per cell, progress bars at their last state
             for o in c.get('outputs', []):
                 if 'execution_count' in o: o['execution_count'] = None
         elif c.cell_type == 'markdown':
