@@ -332,7 +332,7 @@ class RunDir:
     def __exit__(self, *exc): self.close()
     def __repr__(self): return f"RunDir({self.path}, resuming={self.resuming})"
 
-# %% ../nbs/08_experiments.ipynb #1134fbba
+# %% ../nbs/08_experiments.ipynb #8ddeb608
 class _RowSink:
     "Sends each epoch row once to run.log and W&B: during training from metrics.csv, at the end from the history."
     def __init__(self, run: RunDir, stage: str | None, wb):
@@ -426,7 +426,7 @@ def finish_run(run: RunDir, # the open run directory
         run.log(f"{status}: results.json written")
     return {**out, 'history': history}
 
-# %% ../nbs/08_experiments.ipynb #2a8caf43
+# %% ../nbs/08_experiments.ipynb #b414f417
 import contextlib
 
 @contextlib.contextmanager
@@ -445,7 +445,7 @@ def start_run(cfg: ExperimentConfig, # the run's settings
         finally:
             if rd.wb is not None: rd.wb.finish()
 
-# %% ../nbs/08_experiments.ipynb #1e44a661
+# %% ../nbs/08_experiments.ipynb #dc1c31c5
 RUNNERS: dict = {}
 
 def register_runner(cls: type, # a config class
@@ -462,7 +462,7 @@ def run(cfg: ExperimentConfig # any family's config
         if cls in RUNNERS: return RUNNERS[cls](cfg)
     raise TypeError(f"no runner for {type(cfg).__name__}; registered: {[c.__name__ for c in RUNNERS]}")
 
-# %% ../nbs/08_experiments.ipynb #610d60bc
+# %% ../nbs/08_experiments.ipynb #29166a25
 _SHELL_NAMES = {'In', 'Out', 'get_ipython', 'exit', 'quit', 'open'}
 
 def check_parameters(ns: dict, # the notebook's globals() after papermill's injected cell
@@ -476,7 +476,7 @@ def check_parameters(ns: dict, # the notebook's globals() after papermill's inje
         valid = sorted(k for k in declared if not k.startswith('_') and k not in _SHELL_NAMES and not callable(ns.get(k)))
         raise ConfigError(unknown[0], f"is not a parameter of this notebook; its parameters are {valid}")
 
-# %% ../nbs/08_experiments.ipynb #a4c84d65
+# %% ../nbs/08_experiments.ipynb #e3131b30
 class FlagMap(dict):
     "{field: flag}: the flags that fill each config field (the first one names it in errors)."
     def flag(self, field: str) -> str: return self.get(field, '--' + field.replace('_', '-'))
