@@ -14,7 +14,7 @@ from ..targets import get_target
 from .simclr import nt_xent, two_views, batch_images, per_view, shift_inputs, NCE_REDUCTIONS
 
 # %% auto #0
-__all__ = ['DUET_EQUI', 'js_divergence', 'duet_split', 'DUET']
+__all__ = ['DUET_EQUI', 'js_divergence', 'duet_split', 'DUET', 'group_agreement']
 
 # %% ../../nbs/12_duet.ipynb #ae7cae63
 def js_divergence(p: torch.Tensor, # (B, G) probabilities
@@ -97,3 +97,26 @@ class DUET(nn.Module):
         else:
             x1, x2, p1, p2 = two_views(batch_images(batch)[0], self.transform)
         return self.views_loss(x1, x2, p1[self.equi_tx].duet[:, 0], p2[self.equi_tx].duet[:, 0])
+
+# %% ../../nbs/12_duet.ipynb #7d3d65a2
+@torch.no_grad()
+def group_agreement(encoder, # a frozen encoder (or any callable image batch -> (B, D) with G | D)
+                    x: torch.Tensor, # upright images (N, C, H, W) in [0, 1]
+                    bins: int = 8, # G
+                    target: str = 'vm', # the target the marginal is compared with ('vm' or 'ga')
+                    seed: int = 0, # seeds the angles
+                    batch_size: int = 512, # images per forward pass
+                    **target_kw # sigma, kappa, grid of the target
+                   ) -> dict:
+    "Group marginal vs target on randomly rotated images: {'group_js': mean JS, 'group_acc': argmax-bin accuracy}."
+    from equinb.groups import SO2
+    from equinb.evaluation import extract_features
+    a = SO2().sample(len(x), generator=torch.Generator().manual_seed(seed))
+    theta = ((torch.rad2deg(a) + 180) / 360).clamp(0, 1)
+    xr = torch.cat([SO2().act_on_images(a[i:i + batch_size].to(x.device), x[i:i + batch_size])
+                    for i in range(0, len(x), batch_size)])
+    z = extract_features(encoder, xr, batch_size=batch_size).float()
+    m = duet_split(z, bins)[1].softmax(-1)
+    t = get_target(target, bins, **target_kw)(theta)
+    hit = m.argmax(-1) == (theta * bins).floor().long().clamp(max=bins - 1)
+    return {'group_js': float(js_divergence(m, t).mean()), 'group_acc': float(hit.float().mean())}
