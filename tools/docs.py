@@ -428,7 +428,7 @@ def static_checks(out, page):
 def check(out, shots, shots_dir, workers=2):
     exe = find_chromium()
     if not exe:
-        print('docs check: SKIPPED (no chromium on PATH; Debian: apt-get install chromium)')
+        print('docs-check: SKIPPED (no chromium on PATH; Debian: apt-get install chromium)')
         return 0
     man = out / 'manifest.json'
     if not man.exists(): sys.exit(f'docs check: FAILED: {man} missing: run `make docs` first')
@@ -466,7 +466,7 @@ def check(out, shots, shots_dir, workers=2):
         png = shots_dir / (f'{name}-{anchor}.png' if anchor else f'{name}.png')
         screenshot(exe, out / f'{name}.html', png, anchor)
         print(f'docs check: screenshot {png}')
-    print(f'docs check: {n_pages - failed} passed, {failed} failed')
+    print(f'docs-check: {n_pages - failed} passed, {failed} failed')
     return 1 if failed else 0
 
 
