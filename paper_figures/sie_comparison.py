@@ -38,96 +38,40 @@ METHODS = ('random-init', 'VICReg', 'SimCLR', 'VICRegPartInv', 'SimCLRAugSelf', 
 PAPER = {'SIE': {'rot_r2_full': 0.73}}
 
 
-def bench_kwargs(a) -> dict:
-    return dict(size=a.size, n_classes=10, objects_per_class=a.objects_per_class, views_per_object=a.views, asymmetry=a.asymmetry)
-
-
-def load(a):
-    from equinb.bench3d import get_bench3d
-    kw = bench_kwargs(a)
-    if kw['asymmetry'] == 'none': kw.pop('asymmetry')  # the default generator (same cache entry as before)
-    tr = get_bench3d(None, 'train', progress=False, **kw).preload(progress=False)
-    va = get_bench3d(None, 'val', progress=False, **kw).preload(progress=False)
-    return tr, va
-
-
-def build(name, seed, a):
-    from equinb.encoders import get_encoder
-    from equinb.methods.augself import make_experience
-    from equinb.methods.vicreg import Normalized
-    torch.manual_seed(seed)
-    enc = get_encoder('small_cnn', in_channels=3, widths=tuple(a.widths))
-    if name == 'random-init': return Normalized(enc)
-    D = enc.out_dim
-    return make_experience(name, enc, equi=D // 2 if name != 'VICRegPartInv' else a.mlp_last // 2,
-                           mlp='-'.join([str(a.mlp_width)] * (a.mlp_layers - 1) + [str(a.mlp_last)]),
-                           equi_factor=4.5 if 'EquiMod' in name else a.equi_factor)  # EquiMod: the seed's default flag
-
-
-@torch.no_grad()
-def all_views(fn, data, bs=512):
-    N, V = data.images.shape[:2]
-    x = data.images.reshape(N * V, *data.images.shape[2:])
-    out = torch.cat([fn(x[s:s + bs].float().div(255)).float() for s in range(0, N * V, bs)])
-    return out.reshape(N, V, *out.shape[1:])
-
-
-def evaluate(method, name, tr, va, a, seed):
-    from equinb.evaluation import linear_probe, pair_regression, eval_view_pairs, prediction_metrics
-    from equinb.bench3d import relative_quaternion
-    from equinb.sie_experiment import view_quaternions
-    from equinb.methods.sie import SIE, fit_hyperpredictor
-    from equinb.methods.equimod import EquiMod
-    method.eval()
-    enc = method if name == 'random-init' else method.encoder
-    Ztr, Zva = all_views(enc, tr), all_views(enc, va)
-    N, V, D = Ztr.shape
-    split = isinstance(method, SIE) and method.equi < method.D
-    parts = {'full': slice(None)}
-    if split: parts.update(inv=slice(0, D - method.equi), equi=slice(D - method.equi, D))
-    res = {}
-    ytr, yva = tr.labels.repeat_interleave(V), va.labels.repeat_interleave(va.images.shape[1])
-    rot = lambda l1, l2: relative_quaternion(l1[:, :3].double(), l2[:, :3].double()).float()
-    col = lambda l1, l2: (l2 - l1)[:, [3, 6]]
-    for k, sl in parts.items():
-        with torch.enable_grad():
-            res[f'acc_{k}'] = 100 * linear_probe(Ztr[..., sl].reshape(-1, Ztr[..., sl].shape[-1]), ytr,
-                                                 Zva[..., sl].reshape(-1, Zva[..., sl].shape[-1]), yva, epochs=100, seed=seed)['acc']
-        kw = dict(hidden=tuple(a.reg_hidden), epochs=a.reg_epochs, val_pairs_per_object=a.val_pairs, seed=seed)
-        res[f'rot_r2_{k}'] = pair_regression(Ztr[..., sl], tr.latents, Zva[..., sl], va.latents, rot, **kw)['r2']
-        res[f'colour_r2_{k}'] = pair_regression(Ztr[..., sl], tr.latents, Zva[..., sl], va.latents, col, **kw)['r2']
-    # predictor: PRE, MRR, H@k, view 0 to every view, PRE over the whole val split
-    o, v1, v2 = eval_view_pairs(va.images.shape[0], va.images.shape[1], 'sie')
-    lv = va.latents
-    q = rot(lv[o, v1], lv[o, v2]); d = col(lv[o, v1], lv[o, v2])
-    if isinstance(method, (SIE, EquiMod)):
-        E = all_views(lambda x: method.project(method.encoder(x))[1], va)
-        pred = method.predict(E[o, v1], method.transformation(q, d))
-        res['predictor'] = 'learned'
-    else:
-        g = torch.Generator().manual_seed(seed)
-        oo = torch.arange(N).repeat_interleave(8); aa = torch.randint(0, V, oo.shape, generator=g)
-        bb = (aa + torch.randint(1, V, oo.shape, generator=g)) % V
-        hp = fit_hyperpredictor(Ztr[oo, aa], rot(tr.latents[oo, aa], tr.latents[oo, bb]), Ztr[oo, bb])
-        E, pred = Zva, hp(Zva[o, v1], q).detach()
-        res['predictor'] = 'posthoc'
-    res.update(prediction_metrics(pred, E, view_quaternions(lv), o, v2, ks=(1, 5, 10)))
-    for k in ('H@1', 'H@5', 'H@10'): res[k] *= 100
-    return res
+def config(name: str, seed: int, a) -> 'SIEConfig':
+    "The run's SIEConfig: the seed's settings except the CPU-sized encoder, widths, epochs and regressor (see --help)."
+    from equinb.sie_experiment import SIEConfig
+    return SIEConfig(experience='SIE' if name == 'random-init' else name, seed=seed, epochs=max(1, a.epochs), batch_size=a.batch_size,
+                     lr=a.lr, widths=tuple(a.widths), mlp='-'.join([str(a.mlp_width)] * (a.mlp_layers - 1) + [str(a.mlp_last)]),
+                     equi_factor=4.5 if 'EquiMod' in name else a.equi_factor,   # EquiMod: the seed's default flag
+                     size=a.size, objects_per_class=a.objects_per_class, views_per_object=a.views, asymmetry=a.asymmetry,
+                     regressor_hidden='-'.join(map(str, a.reg_hidden)), regressor_epochs=a.reg_epochs,
+                     val_pairs_per_object=a.val_pairs, progress=False, device='cpu')
 
 
 def run_one(name, seed, a, tr, va):
+    from equinb.sie_experiment import build_sie_method, evaluate_bench
+    from equinb.methods.vicreg import PairLoader, Normalized
+    from equinb.methods.sie import SIE
+    from equinb.encoders import get_encoder
     from equinb.train import fit
-    from equinb.methods.vicreg import PairLoader
+    from equinb.experiments import train_config
     t0 = time.time()
-    m = build(name, seed, a)
+    cfg = config(name, seed, a)
+    torch.manual_seed(seed)
     hist = []
-    if name != 'random-init':
-        hist = fit(m, PairLoader(tr, a.batch_size, seed=seed), epochs=a.epochs, lr=a.lr, optimizer='adam', betas=(0.9, 0.999),
-                   weight_decay=1e-6, warmup_epochs=0, min_lr_ratio=1.0, seed=seed, progress=False, device='cpu')
+    if name == 'random-init':   # an untrained normalised encoder, scored like the VICReg-style baselines (post-hoc predictor)
+        m = type('RandomInit', (torch.nn.Module,), {})(); m.encoder = Normalized(get_encoder('small_cnn', widths=cfg.widths))
+    else:
+        m = build_sie_method(cfg)
+        hist = fit(m, PairLoader(tr, cfg.batch_size, seed=seed), train_config(cfg))
     t_train = time.time() - t0
-    res = evaluate(m, name, tr, va, a, seed)
-    row = dict(method=name, seed=seed, epochs=a.epochs if name != 'random-init' else 0, asymmetry=a.asymmetry,
+    equi = m.equi if isinstance(m, SIE) and m.equi < m.D else None
+    res = evaluate_bench(m, tr, va, equi, cfg.eval_protocol, cfg.pre_gallery, cfg.eval_pairs, cfg.probe_epochs, cfg.regressor_hidden,
+                         cfg.regressor_epochs, cfg.regressor_standardize, cfg.val_pairs_per_object, seed=seed)
+    for k in list(res):
+        if k.startswith('acc_') or k.startswith('H@'): res[k] *= 100
+    row = dict(method=name, seed=seed, epochs=cfg.epochs if hist else 0, asymmetry=a.asymmetry,
                loss_first=hist[0]['loss_total'] if hist else float('nan'), loss_last=hist[-1]['loss_total'] if hist else float('nan'),
                train_seconds=round(t_train, 1), eval_seconds=round(time.time() - t0 - t_train, 1), **res)
     print(json.dumps({k: (round(v, 4) if isinstance(v, float) else v) for k, v in row.items()}), flush=True)
@@ -179,14 +123,14 @@ if __name__ == '__main__':
     p = argparse.ArgumentParser()
     p.add_argument('--methods', nargs='+', default=list(METHODS))
     p.add_argument('--seeds', nargs='+', type=int, default=[0])
-    p.add_argument('--epochs', type=int, default=40)
+    p.add_argument('--epochs', type=int, default=20)
     p.add_argument('--batch-size', type=int, default=64)
     p.add_argument('--lr', type=float, default=1e-3)
     p.add_argument('--equi-factor', type=float, default=0.45)
-    p.add_argument('--widths', nargs='+', type=int, default=[32, 64, 128, 128])
-    p.add_argument('--mlp-width', type=int, default=256); p.add_argument('--mlp-last', type=int, default=256)
+    p.add_argument('--widths', nargs='+', type=int, default=[16, 32, 64, 64])
+    p.add_argument('--mlp-width', type=int, default=128); p.add_argument('--mlp-last', type=int, default=128)
     p.add_argument('--mlp-layers', type=int, default=3)
-    p.add_argument('--size', type=int, default=32); p.add_argument('--objects-per-class', type=int, default=40)
+    p.add_argument('--size', type=int, default=32); p.add_argument('--objects-per-class', type=int, default=160)
     p.add_argument('--views', type=int, default=12); p.add_argument('--asymmetry', default='octants')
     p.add_argument('--reg-hidden', nargs='+', type=int, default=[256, 256]); p.add_argument('--reg-epochs', type=int, default=300)
     p.add_argument('--val-pairs', type=int, default=8)
@@ -195,6 +139,7 @@ if __name__ == '__main__':
     if a.summarise: summarise()
     else:
         torch.set_num_threads(2)
-        tr, va = load(a)
+        from equinb.sie_experiment import load_bench
+        tr, va = load_bench(config('SIE', 0, a))
         for seed in a.seeds:
             for m in a.methods: append(run_one(m, seed, a, tr, va))
