@@ -15,7 +15,7 @@ from .transforms import TRANSFORMS
 # %% auto #0
 __all__ = ['SEED_FLAGS', 'EXTRA_FLAGS', 'main', 'train_parser', 'parse_args']
 
-# %% ../nbs/18_cli.ipynb #2ba0c981
+# %% ../nbs/18_cli.ipynb #5d11a7b1
 SEED_FLAGS = {   # flag -> (field, argparse kwargs, seed default)
     '--device': ('device', dict(), None),
     '--dataset': ('dataset', dict(metavar='STR'), 'auto'),
@@ -32,7 +32,7 @@ SEED_FLAGS = {   # flag -> (field, argparse kwargs, seed default)
     '--warmup-epochs': ('warmup_epochs', dict(type=float, metavar='INT'), 10),
     '--test-every': ('test_every', dict(type=int, metavar='INT'), 10),
     '--lr': ('lr', dict(type=float, metavar='FLOAT'), 4e-4),
-    '--tx': ('tx', dict(nargs='+', choices=list(TRANSFORMS)), 'sca rot'),
+    '--tx': ('tx', dict(nargs='*', choices=list(TRANSFORMS)), 'sca rot'),
     '--equi-tx': ('equi_tx', dict(choices=list(TRANSFORMS)), 'rot'),
     '--duet-lambda': ('lam', dict(type=float, metavar='FLOAT'), 10.0),
     '--duet-bins': ('bins', dict(type=int, metavar='INT'), 8),

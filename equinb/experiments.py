@@ -476,7 +476,7 @@ def check_parameters(ns: dict, # the notebook's globals() after papermill's inje
         valid = sorted(k for k in declared if not k.startswith('_') and k not in _SHELL_NAMES and not callable(ns.get(k)))
         raise ConfigError(unknown[0], f"is not a parameter of this notebook; its parameters are {valid}")
 
-# %% ../nbs/08_experiments.ipynb #e3131b30
+# %% ../nbs/08_experiments.ipynb #8267ed7e
 class FlagMap(dict):
     "{field: flag}: the flags that fill each config field (the first one names it in errors)."
     def flag(self, field: str) -> str: return self.get(field, '--' + field.replace('_', '-'))
@@ -501,7 +501,7 @@ def parse_config(ap: argparse.ArgumentParser, # the script's parser (for its err
     "`cls(**values)`, with a bad value reported as `error: --flag: reason` (exit 2)."
     flags = flags or FlagMap()
     try: return cls(**values)
-    except ConfigError as e: ap.error(f"{flags.flag(e.field)}: {e.reason}")
+    except ConfigError as e: ap.error(f"{flags.flag(e.field)}: {e.reason.replace(' or None', '')}")  # None is no CLI value
     except ValueError as e: ap.error(str(e))
 
 def cli_entry(main: Callable, # main(argv) -> results (or None)
