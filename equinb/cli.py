@@ -15,7 +15,7 @@ from .transforms import TRANSFORMS
 # %% auto #0
 __all__ = ['SEED_FLAGS', 'EXTRA_FLAGS', 'main', 'train_parser', 'parse_args']
 
-# %% ../nbs/18_cli.ipynb #5d11a7b1
+# %% ../nbs/18_cli.ipynb #978a0265
 SEED_FLAGS = {   # flag -> (field, argparse kwargs, seed default)
     '--device': ('device', dict(), None),
     '--dataset': ('dataset', dict(metavar='STR'), 'auto'),
@@ -49,18 +49,39 @@ EXTRA_FLAGS = {  # equinb's own
     '--seed': ('seed', dict(type=int, metavar='INT', help='seeds data, weights and views (default: 0)')),
     '--stop-after': ('stop_after', dict(type=int, metavar='INT', help='train this many epochs now, resume later')),
 }
-_HELP = {'--device': 'cpu, cuda or cuda:N (default: cuda when available)', '--dataset': "auto (MNIST when cached, else the "
-         "embedded digits), digits, mnist, fashion_mnist, cifar10, cifar100 or a variant (default: auto)",
-         '--dataset-root': "folder with the dataset's files (default: $EQUINB_DATA, else ~/.cache/equinb)",
-         '--debug-steps': 'at most this many steps per epoch, to debug'}
+_HELP = {
+    '--device': 'cpu, cuda or cuda:N (default: cuda when available)',
+    '--dataset': "auto (MNIST when cached, else the embedded digits), digits, mnist, fashion_mnist, cifar10, cifar100 "
+                 "or a variant (default: auto; the seed's: cifar10)",
+    '--dataset-root': "folder with the dataset's files (default: $EQUINB_DATA, else ~/.cache/equinb; the seed's: /tmp)",
+    '--batch-size': 'images per step, over all processes (default: 1024)',
+    '--image-size': 'square side the images are resized to (default: 32)',
+    '--center-crop': 'resize to floor(size * 256/224), then keep the central size x size',
+    '--save-dir': 'the run directory: config.json, metrics.csv, last.pt, results.json, run.log',
+    '--wandb-project': 'also log every epoch to this Weights & Biases project (needs wandb)',
+    '--model': 'duet, simclr or essl (default: duet)',
+    '--encoder': 'backbone, a name of equinb.encoders.list_encoders() (default: cifar10_resnet32)',
+    '--num-classes': 'classes of the online linear probe (default: 10)',
+    '--epochs': 'passes over the training set (default: 800)',
+    '--warmup-epochs': 'linear learning-rate warm-up, in epochs (default: 10)',
+    '--test-every': 'the loss on the test set every this many epochs and at the last (default: 10)',
+    '--lr': 'AdamW peak learning rate (default: 4e-4)',
+    '--tx': 'view transformations by code, applied in this order (required by the seed; equinb default: sca rot)',
+    '--equi-tx': "DUET: the transformation of the group axis (one of --tx); ESSL: the predicted one (not in --tx) "
+                 "(required by the seed; equinb default: rot)",
+    '--duet-lambda': 'DUET: weight of the Jensen-Shannon structure term (default: 10)',
+    '--duet-bins': 'DUET: group bins G of the (G, C) representation (default: 8)',
+    '--duet-target': "DUET: target over the bins, ga (Gaussian) or vm (von Mises); its width follows (default: ga)",
+    '--essl-lambda': 'ESSL: weight of the prediction term (default: 0.4)',
+    '--debug-steps': 'at most this many steps per epoch, to debug',
+}
 
 def train_parser() -> argparse.ArgumentParser:
     "The `equinb-train` parser: the seed's 22 flags with its defaults, then equinb's own."
     ap = argparse.ArgumentParser(prog='equinb-train', description="Train DUET, SimCLR or ESSL (the DUET seed's "
                                  "train_ssl.py flags) and evaluate the frozen encoder.")
     for flag, (name, kw, d) in SEED_FLAGS.items():
-        h = _HELP.get(flag, '') + ('' if flag in _HELP else f'(seed default: {d})')
-        ap.add_argument(flag, dest=name, default=d, help=h, **kw)
+        ap.add_argument(flag, dest=name, default=d, help=_HELP[flag], **kw)
     g = ap.add_argument_group("equinb's own flags")
     for flag, (name, kw) in EXTRA_FLAGS.items(): g.add_argument(flag, dest=name, default=argparse.SUPPRESS, **kw)
     add_run_flags(g, stop_after=False)
