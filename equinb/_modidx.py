@@ -893,6 +893,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'equinb.symmetry.detect_ood_cyclic': ('symmetry.html#detect_ood_cyclic', 'equinb/symmetry.py'),
                                  'equinb.symmetry.embed_dataset': ('symmetry.html#embed_dataset', 'equinb/symmetry.py'),
                                  'equinb.symmetry.estimate_symmetry': ('symmetry.html#estimate_symmetry', 'equinb/symmetry.py'),
+                                 'equinb.symmetry.fit_symmetry_ae': ('symmetry.html#fit_symmetry_ae', 'equinb/symmetry.py'),
                                  'equinb.symmetry.get_estimator': ('symmetry.html#get_estimator', 'equinb/symmetry.py'),
                                  'equinb.symmetry.knn': ('symmetry.html#knn', 'equinb/symmetry.py'),
                                  'equinb.symmetry.load_standardized': ('symmetry.html#load_standardized', 'equinb/symmetry.py'),

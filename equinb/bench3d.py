@@ -338,7 +338,7 @@ def _area(kind, d):
 
 _SAMPLERS = {'box': _box, 'ellipsoid': _ellipsoid, 'cylinder': _cylinder, 'cone': _cone, 'torus': _torus}
 
-# %% ../nbs/60_3diebench.ipynb #53dc51f6
+# %% ../nbs/60_3diebench.ipynb #86d2d47f
 def _rot(axis: str, angle: float) -> np.ndarray:
     "Rotation matrix of `angle` about a coordinate axis (for placing parts)."
     a = {'x': (angle, 0., 0.), 'y': (0., angle, 0.), 'z': (0., 0., angle)}[axis]
@@ -437,16 +437,16 @@ def _stairs(rng):
     n, w, s = int(rng.integers(3, 6)), rng.uniform(.5, .9), rng.uniform(.18, .28)
     return [('box', (w, s, s*(i + 1)), _I, (0, i*s, s*(i + 1)/2), 1. - .05*i) for i in range(n)]
 
-ASYMMETRIES = ('none', 'octants')
+ASYMMETRIES = ('none', 'octants', 'palette')
 CLASSES = {'mug': _mug, 'chair': _chair, 'table': _table, 'lshape': _lshape, 'arrow': _arrow, 'lamp': _lamp,
            'hammer': _hammer, 'airplane': _airplane, 'car': _car, 'teapot': _teapot, 'sofa': _sofa,
            'signpost': _signpost, 'stairs': _stairs}
 
-# %% ../nbs/60_3diebench.ipynb #b43c8b91
+# %% ../nbs/60_3diebench.ipynb #8439d704
 def make_object(kind: str, # a class name from `CLASSES`
                 rng: np.random.Generator, # draws the instance's proportions, parts, colour and points
                 density: float = 4000., # surface points per unit area after normalisation
-                asymmetry: str = 'none' # 'none' (one hue per object) or 'octants' (the hue turns by octant of the object frame)
+                asymmetry: str = 'none' # 'none' (one hue per object), 'octants' (the hue turns by octant) or 'palette' (a fixed hue per octant)
                ) -> dict:
     "One random instance of class `kind` as points `(P, 3)`, normals `(P, 3)` and albedo `(P, 3)` (float32)."
     if kind not in CLASSES: raise ValueError(f"unknown object class {kind!r}: use one of {tuple(CLASSES)}")
@@ -465,10 +465,10 @@ def make_object(kind: str, # a class name from `CLASSES`
     for (prim, d, R, t, shade), c in zip(pts, counts):
         p, n = _SAMPLERS[prim](rng, int(c), d)
         P.append(((p @ R.T + t) - centre)*scale); N.append(n @ R.T); A.append(np.tile(rgb*shade, (int(c), 1)))
-    if asymmetry == 'octants':
+    if asymmetry in ('octants', 'palette'):
         pts_, shades = np.concatenate(P), np.concatenate([np.full(len(a), sh) for a, (*_, sh) in zip(A, pts)])
         k = (pts_[:, 0] > 0) + 2*(pts_[:, 1] > 0) + 4*(pts_[:, 2] > 0)
-        h = np.stack([(hsv[0] + k/8) % 1, np.full(len(k), hsv[1]), np.full(len(k), hsv[2])], -1)
+        h = np.stack([((hsv[0] if asymmetry == 'octants' else 0.) + k/8) % 1, np.full(len(k), hsv[1]), np.full(len(k), hsv[2])], -1)
         A = [_hsv_np(h)*shades[:, None]]
     f = lambda xs: np.ascontiguousarray(np.concatenate(xs), dtype=np.float32)
     return {'points': f(P), 'normals': f(N), 'albedo': f(A), 'kind': kind}
@@ -644,7 +644,7 @@ def make_benchmark(root: str | os.PathLike, # output folder (created; must be em
     (root/'meta.json').write_text(json.dumps(meta, indent=1))
     return {**meta, 'seconds': secs, 'views_per_s': total/secs}
 
-# %% ../nbs/60_3diebench.ipynb #a99ccbb4
+# %% ../nbs/60_3diebench.ipynb #f4efb15a
 def cache_dir() -> Path:
     "Where generated data sets live: `$EQUINB_CACHE` or `~/.cache/equinb`."
     return Path(os.environ.get('EQUINB_CACHE') or Path.home()/'.cache'/'equinb')

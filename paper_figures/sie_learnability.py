@@ -37,6 +37,8 @@ SETTINGS = {
     'octants_long': dict(bench={**B, 'asymmetry': 'octants'}, minutes=11, widths=(32, 64, 128, 128)),
     # octants with four times the objects (the octants run memorised its 320 training objects: train R^2 0.86, val 0.28)
     'octants_many': dict(bench={**B, 'objects_per_class': 160, 'asymmetry': 'octants'}, minutes=6, widths=(32, 64, 128, 128)),
+    # a fixed colour code per octant for every object (the octant hue no longer depends on the instance)
+    'palette_many': dict(bench={**B, 'objects_per_class': 160, 'asymmetry': 'palette'}, minutes=6, widths=(32, 64, 128, 128)),
     # the same without the octant colours
     'base_many': dict(bench={**B, 'objects_per_class': 160}, minutes=9, widths=(32, 64, 128, 128)),
     # octants, 64 px
