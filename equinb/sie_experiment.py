@@ -139,7 +139,7 @@ def build_sie_method(cfg: SIEConfig, # the run's settings
                            simclr_temp=cfg.temperature, ec_weight=cfg.ec_weight, tf_num_layers=cfg.tf_num_layers,
                            sim_coeff=cfg.sim_coeff, std_coeff=cfg.std_coeff, cov_coeff=cfg.cov_coeff, equi_factor=cfg.equi_factor)
 
-# %% ../nbs/31_sie_experiment.ipynb #6540b22e
+# %% ../nbs/31_sie_experiment.ipynb #dc1a4b2e
 def load_bench(cfg: SIEConfig, # the run's settings
                device=None # where the tensors go
               ) -> tuple:
@@ -153,7 +153,11 @@ def load_bench(cfg: SIEConfig, # the run's settings
     else:
         if not Path(cfg.dataset_root).is_dir(): raise FileNotFoundError(f"dataset_root {cfg.dataset_root} is not a folder")
         tr = Bench3D(cfg.dataset_root, 'train', cfg.size, images_file=cfg.images_file, labels_file=cfg.labels_file, quat=cfg.quat, **kw)
-        va = Bench3D(cfg.dataset_root, 'val', cfg.size, quat=cfg.quat, **kw)
+        vf = {}   # the seed keeps its lists in ./data: train_images.npy given, val_images.npy next to it
+        if cfg.images_file and 'train' in Path(cfg.images_file).name:
+            cand = [Path(f).with_name(Path(f).name.replace('train', 'val')) if f else None for f in (cfg.images_file, cfg.labels_file)]
+            if all(c is not None and c.is_file() for c in cand): vf = dict(images_file=cand[0], labels_file=cand[1])
+        va = Bench3D(cfg.dataset_root, 'val', cfg.size, quat=cfg.quat, **vf, **kw)
     return tr.preload(device, cfg.progress), va.preload(device, cfg.progress)
 
 # %% ../nbs/31_sie_experiment.ipynb #9782a17b
@@ -299,7 +303,7 @@ def run_sie(cfg: SIEConfig | None = None, # settings (fields can also be given a
 
 register_runner(SIEConfig, run_sie)
 
-# %% ../nbs/31_sie_experiment.ipynb #cd932303
+# %% ../nbs/31_sie_experiment.ipynb #6156a61c
 _SIE_FLAGS = {   # seed flag -> (field, type)
     '--arch': ('arch', str), '--equi': ('equi', int), '--experience': ('experience', str),
     '--hypernetwork': ('hypernetwork', str), '--mlp': ('mlp', str), '--predictor': ('predictor', str),
@@ -342,6 +346,7 @@ def parse_sie_args(argv: list | None = None # command-line words (None: sys.argv
     ap = sie_parser()
     a = vars(ap.parse_args(argv))
     for f in [*_SIE_INERT, '--no-amp', '--evaluate']: a.pop(f[2:].replace('-', '_'), None)
+    if a.get('arch') == 'resnet18': a['arch'] = 'sie_resnet18'   # the seed's resnet18 is the ImageNet-style one (chapter 04)
     return parse_config(ap, SIEConfig, a, FlagMap({**{v[0]: k for k, v in {**_SIE_FLAGS, **_SIE_EXTRA}.items()},
                                                    **{v: k for k, v in _SIE_SWITCHES.items()}}))
 
