@@ -91,6 +91,28 @@ def append(row):
         w.writerow({c: row.get(c, '') for c in COLS})
 
 
+CLAIM_BASELINES = ('VICReg', 'SimCLR', 'SimCLRAugSelf', 'SimCLREquiMod', 'VICRegEquiMod')
+
+def claims(df) -> dict:
+    "The SIE paper's three claims on a runs table (mean over seeds): name -> (holds, evidence string). Missing methods: skipped."
+    m = df.groupby('method')[['rot_r2_inv', 'rot_r2_equi', 'rot_r2_full', 'pre', 'mrr']].mean()
+    out = {}
+    if 'SIE' not in m.index: return out
+    base = [b for b in ('VICReg', 'SimCLR') if b in m.index]
+    if base:
+        out['rot_equi_beats_invariant'] = (all(m.loc['SIE', 'rot_r2_equi'] > m.loc[b, 'rot_r2_full'] for b in base),
+            f"SIE equi {m.loc['SIE', 'rot_r2_equi']:.3f} vs " + ', '.join(f"{b} {m.loc[b, 'rot_r2_full']:.3f}" for b in base))
+    base = [b for b in CLAIM_BASELINES if b in m.index]
+    if base:
+        out['predictor_pre'] = (all(m.loc['SIE', 'pre'] < m.loc[b, 'pre'] for b in base),
+            f"SIE {m.loc['SIE', 'pre']:.3f} vs " + ', '.join(f"{b} {m.loc[b, 'pre']:.3f}" for b in base))
+        out['predictor_mrr'] = (all(m.loc['SIE', 'mrr'] > m.loc[b, 'mrr'] for b in base),
+            f"SIE {m.loc['SIE', 'mrr']:.3f} vs " + ', '.join(f"{b} {m.loc[b, 'mrr']:.3f}" for b in base))
+    out['inv_less_rotation_than_equi'] = (m.loc['SIE', 'rot_r2_inv'] < m.loc['SIE', 'rot_r2_equi'],
+        f"SIE inv {m.loc['SIE', 'rot_r2_inv']:.3f} vs equi {m.loc['SIE', 'rot_r2_equi']:.3f}")
+    return out
+
+
 def summarise():
     import pandas as pd
     import matplotlib; matplotlib.use('Agg')
@@ -117,6 +139,9 @@ def summarise():
     fig.suptitle(f"procedural 3D benchmark, {int(n.max())} seeds: mean ± std", fontsize=10)
     plt.tight_layout(); plt.savefig(HERE / 'sie_comparison.png', dpi=110)
     print(out[[c for c in out.columns if c.endswith('_mean')]].round(3).to_string())
+    cl = claims(df)
+    (HERE / 'sie_comparison_claims.json').write_text(json.dumps({k: {'holds': bool(v[0]), 'evidence': v[1]} for k, v in cl.items()}, indent=1))
+    for k, (h, e) in cl.items(): print(f"{k}: {'holds' if h else 'does not hold'} ({e})")
 
 
 if __name__ == '__main__':
