@@ -43,7 +43,7 @@ ROWS = [*METHODS, 'random_init', 'pixels']
 METRICS = ['probe_acc', 'rotation_r2', 'recon_mse', 'shift_mse', 'group_js', 'group_acc']
 BETTER = {'probe_acc': 'higher', 'rotation_r2': 'higher', 'recon_mse': 'lower', 'shift_mse': 'lower',
           'group_js': 'lower', 'group_acc': 'higher'}
-BUDGET = dict(encoder='small_cnn', batch_size=256, epochs=10, warmup_epochs=1, lr=2e-3, proj_dims=(512, 512, 128),
+BUDGET = dict(encoder='small_cnn', batch_size=256, epochs=8, warmup_epochs=1, lr=2e-3, proj_dims=(512, 512, 128),
               lam=1000.0, target='vm', bins=8)
 
 
@@ -95,6 +95,30 @@ def summary(rows):
     return {k: {m: (sum(v) / len(v), min(v), max(v), len(v)) for m, v in d.items()} for k, d in out.items()}
 
 
+NAMES = {'duet': 'DUET', 'simclr': 'SimCLR', 'essl': 'ESSL', 'random_init': 'random-init encoder', 'pixels': 'raw pixels'}
+
+
+def table(rows):
+    "The README table (markdown): mean over seeds (min-max) per row and metric, and the paper's headline."
+    lines = []
+    for ds in sorted({r['dataset'] for r in rows}):
+        s = summary([r for r in rows if r['dataset'] == ds])
+        n = max(v['probe_acc'][3] for v in s.values())
+        ep = next(r['epochs'] for r in rows if r['dataset'] == ds and r['row'] in METHODS)
+        nt = rows[0]['n_train']
+        lines += [f"{ds}, {BUDGET['encoder']}, {ep} epochs on {nt} training images, {n} seeds: mean (min-max)", '',
+                  '| | ' + ' | '.join(f"{m} ({BETTER[m]})" for m in METRICS) + ' |',
+                  '|---|' + '---|' * len(METRICS)]
+        for name in ROWS:
+            if (ds, name) not in s: continue
+            cells = [f"{v[0]:.3f} ({v[1]:.3f}-{v[2]:.3f})" if v[3] > 1 else f"{v[0]:.3f}" for v in (s[(ds, name)][m] for m in METRICS)]
+            lines.append(f"| {NAMES[name]} | " + ' | '.join(cells) + ' |')
+        lines.append('| paper (resnet32, CIFAR-10, 800 epochs, `--tx sca rot --equi-tx rot --duet-target vm --duet-lambda 1000`) | '
+                     '~0.73 (DUET) | | | | | |')
+        lines.append('')
+    return '\n'.join(lines)
+
+
 def plot(rows, out=OUT):
     sets = sorted({r['dataset'] for r in rows})
     fig, axs = plt.subplots(len(sets), len(METRICS), figsize=(3.0 * len(METRICS), 3.0 * len(sets)), squeeze=False)
@@ -114,10 +138,10 @@ def plot(rows, out=OUT):
     plt.tight_layout(); plt.savefig(out.with_suffix('.png'), dpi=120); plt.close(fig)
 
 
-def main(datasets=('mnist',), seeds=(0, 1, 2), n_train=3000, epochs=10, plot_only=False, out=OUT):
+def main(datasets=('mnist',), seeds=(0, 1, 2), n_train=3000, epochs=8, plot_only=False, out=OUT):
     out = Path(out)
     rows = read_rows(out.with_suffix('.csv'))
-    if plot_only: plot(rows, out); return rows
+    if plot_only: plot(rows, out); print(table(rows)); return rows
     for ds in datasets:
         for seed in seeds:
             for row in ROWS:
@@ -127,8 +151,7 @@ def main(datasets=('mnist',), seeds=(0, 1, 2), n_train=3000, epochs=10, plot_onl
                 r = run_one(row, ds, seed, n_train, epochs)
                 print({k: (round(v, 4) if isinstance(v, float) else v) for k, v in r.items()}, flush=True)
                 rows.append(r); write(rows, out)
-    for (ds, name), d in summary(rows).items():
-        print(ds, name, {m: round(v[0], 4) for m, v in d.items()}, f"n={d['probe_acc'][3]}")
+    print(table(rows))
     return rows
 
 
@@ -137,7 +160,7 @@ if __name__ == '__main__':
     ap.add_argument('--datasets', nargs='+', default=['mnist'], help="mnist and/or fashion_mnist")
     ap.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
     ap.add_argument('--n-train', type=int, default=3000)
-    ap.add_argument('--epochs', type=int, default=10)
+    ap.add_argument('--epochs', type=int, default=8)
     ap.add_argument('--plot-only', action='store_true')
     a = ap.parse_args()
     main(a.datasets, a.seeds, a.n_train, a.epochs, a.plot_only)
