@@ -44,11 +44,12 @@ def _e2cnn_bool_masks():
 _e2cnn_numpy2_compat(); _e2cnn_bool_masks()
 
 # %% auto #0
-__all__ = ['DEFINITIONS', 'ESTIMATORS', 'pose_matrix', 'pose_angle', 'SteerableEncoder', 'BandLimitedEncoder', 'symmetry_ae_loss',
-           'CanonicalDecoder', 'SeedDecoder', 'SymmetryAE', 'knn', 'truncated_normal_sigma', 'cyclic_templates',
-           'angle_histogram', 'cyclic_kl', 'Estimator', 'get_estimator', 'estimate_symmetry', 'embed_dataset',
-           'symmetry_levels', 'SymmetryLevelNet', 'symmetry_level_loss', 'canonicalize', 'save_standardized',
-           'load_standardized', 'detect_ood', 'detect_ood_cyclic']
+__all__ = ['GROUP_LOSSES', 'DEFINITIONS', 'ESTIMATORS', 'SYMMETRY_AE_FIT', 'pose_matrix', 'pose_angle', 'SteerableEncoder',
+           'BandLimitedEncoder', 'symmetry_ae_loss', 'CanonicalDecoder', 'SeedDecoder', 'SymmetryAE', 'knn',
+           'truncated_normal_sigma', 'cyclic_templates', 'angle_histogram', 'cyclic_kl', 'Estimator', 'get_estimator',
+           'estimate_symmetry', 'embed_dataset', 'symmetry_levels', 'SymmetryLevelNet', 'symmetry_level_loss',
+           'canonicalize', 'save_standardized', 'load_standardized', 'pose_recovery', 'detect_ood', 'detect_ood_cyclic',
+           'fit_symmetry_ae']
 
 # %% ../nbs/50_symmetry.ipynb #a9670ebb
 def pose_matrix(v: torch.Tensor, # (B, 2) pose vectors
@@ -145,21 +146,27 @@ class BandLimitedEncoder(nn.Module):
         h = self.head(self.body(enn.GeometricTensor(check_images(x), self.in_type))).tensor.mean(dim=(2, 3))
         return h[:, :self.emb_dim], (h[:, self.emb_dim:] if self.pose else None)
 
-# %% ../nbs/50_symmetry.ipynb #dfdc8e5b
+# %% ../nbs/50_symmetry.ipynb #2c10ad1e
+GROUP_LOSSES = ('l1', 'angle')
+
 def symmetry_ae_loss(recon: torch.Tensor, # (B, C, H, W) reconstructions
                      x: torch.Tensor, # (B, C, H, W) inputs
                      R: torch.Tensor, # (B, 2, 3) pose matrices from `pose_matrix`
                      loss_weight: float = 1 / 32, # w; 0 gives the plain IE-AE (the group term is then only a metric)
+                     group_loss: str = 'l1', # 'l1': the seed's L1(R, I); 'angle': |phi| / 3 (same slope at 0, no minimum at 180 deg)
                     ) -> dict:
-    "Losses of the IE-AE: `loss_recon` (MSE), `loss_group` (w * L1(R, I)) and the unweighted `group_l1` metric."
+    "Losses of the IE-AE: `loss_recon` (MSE), `loss_group` (w * the group term) and the unweighted `group_l1` metric."
     if loss_weight < 0: raise ValueError(f"loss_weight must be >= 0, got {loss_weight}")
+    if group_loss not in GROUP_LOSSES: raise ValueError(f"unknown group_loss {group_loss!r}: choose one of {list(GROUP_LOSSES)}")
     eye = torch.eye(2, 3, dtype=R.dtype, device=R.device).expand_as(R)
     l1 = F.l1_loss(R, eye)
     out = {'loss_recon': F.mse_loss(recon, x), 'group_l1': l1.detach()}
-    if loss_weight > 0: out['loss_group'] = loss_weight * l1
+    if loss_weight > 0:
+        term = l1 if group_loss == 'l1' else torch.atan2(R[:, 1, 0], R[:, 0, 0]).abs().mean() / 3
+        out['loss_group'] = loss_weight * term
     return out
 
-# %% ../nbs/50_symmetry.ipynb #370ee44e
+# %% ../nbs/50_symmetry.ipynb #6a0804bb
 class CanonicalDecoder(nn.Module):
     "Plain CNN decoder: invariant embedding `(B, emb_dim)` -> canonical image `(B, C, H, W)` in [0, 1]."
     def __init__(self,
@@ -184,7 +191,7 @@ class CanonicalDecoder(nn.Module):
         h = F.interpolate(h, size=self.out_shape[1:], mode='bilinear', align_corners=False)
         return torch.sigmoid(self.out(h))
 
-# %% ../nbs/50_symmetry.ipynb #fa457069
+# %% ../nbs/50_symmetry.ipynb #4ea48f83
 class SeedDecoder(nn.Module):
     "The seed's decoder: embedding `(B, emb_dim)` -> image `(B, C, H, W)` in [0, 1] through 2, 4, 8, 16 and H x W maps."
     def __init__(self,
@@ -209,12 +216,12 @@ class SeedDecoder(nn.Module):
             h = b(F.interpolate(h, size=size, mode='bilinear', align_corners=True))
         return torch.sigmoid(self.out(h))
 
-# %% ../nbs/50_symmetry.ipynb #468ca972
+# %% ../nbs/50_symmetry.ipynb #734e31cf
 class SymmetryAE(nn.Module):
     "Invariant-equivariant autoencoder: steerable encoder, canonical-image decoder, reconstruction turned back by the pose."
     def __init__(self,
                  in_channels: int = 1, # image channels
-                 size: int | Sequence[int] = 29, # image side (or (H, W)); odd sides keep rot90 exact
+                 size: int | Sequence[int] = 28, # image side (or (H, W)); 28 is the seed's; odd sides keep rot90 exact
                  emb_dim: int | None = None, # size of the invariant embedding (None: 32 for 'cn', 200 for 'ssl-sym')
                  N: int = 16, # order of the rotation group of the encoder ('cn')
                  channels: Sequence[int] = (4, 8, 16), # regular fields per encoder stage ('cn')
@@ -223,12 +230,14 @@ class SymmetryAE(nn.Module):
                  eps: float = 1e-4, # normaliser of the pose vector
                  arch: str = 'cn', # 'cn': C_N regular fields + small decoder; 'ssl-sym': the seed's band-limited SO(2) model
                  max_frequency: int = 8, # band limit of the 'ssl-sym' encoder
+                 group_loss: str = 'l1', # 'l1' (the seed's L1(R, I)) or 'angle' (|phi| / 3, no trap at 180 deg); see `symmetry_ae_loss`
                 ):
         super().__init__()
         hw = (size, size) if isinstance(size, int) else tuple(size)
         if loss_weight < 0: raise ValueError(f"loss_weight must be >= 0, got {loss_weight}")
         if arch not in ('cn', 'ssl-sym'): raise ValueError(f"unknown arch {arch!r}: choose 'cn' or 'ssl-sym'")
-        self.loss_weight, self.eps, self.arch = float(loss_weight), eps, arch
+        if group_loss not in GROUP_LOSSES: raise ValueError(f"unknown group_loss {group_loss!r}: choose one of {list(GROUP_LOSSES)}")
+        self.loss_weight, self.eps, self.arch, self.group_loss = float(loss_weight), eps, arch, group_loss
         if arch == 'cn':
             emb_dim, hidden = emb_dim or 32, hidden or 32
             self.encoder = SteerableEncoder(in_channels, emb_dim, N, channels)
@@ -252,10 +261,10 @@ class SymmetryAE(nn.Module):
         canonical = self.decoder(z)
         recon = warp_images(canonical, R, exact=False)  # exact=False: the gradient always reaches R
         out = dict(recon=recon, canonical=canonical, pose=pose_angle(v), emb=z, feats=z, v=v, R=R)
-        out.update(symmetry_ae_loss(recon, x, R, self.loss_weight))
+        out.update(symmetry_ae_loss(recon, x, R, self.loss_weight, self.group_loss))
         return out
 
-# %% ../nbs/50_symmetry.ipynb #8337a52a
+# %% ../nbs/50_symmetry.ipynb #384117dc
 def knn(emb: torch.Tensor, # (N, d) embeddings
         k: int = 45, # neighbours per row
         metric: str = 'cosine', # 'cosine' (the seed's) or 'euclidean'
@@ -276,7 +285,7 @@ def knn(emb: torch.Tensor, # (N, d) embeddings
         out.append(d.topk(k, dim=1, largest=False).indices)
     return torch.cat(out)
 
-# %% ../nbs/50_symmetry.ipynb #5552d2bb
+# %% ../nbs/50_symmetry.ipynb #bd012deb
 _HALF_NORMAL_SD = math.sqrt(1 - 2 / math.pi) # std of |g| for g ~ N(0, 1)
 DEFINITIONS = ('equinb', 'ssl-sym')
 
@@ -414,7 +423,7 @@ def estimate_symmetry(angles: torch.Tensor, # (B, k) neighbour poses in radians 
     fold = est.on_abs or definition == 'ssl-sym'   # the seed's abs() condition is always true
     return est.fn(a.abs() if fold else a, definition=definition, **kwargs)
 
-# %% ../nbs/50_symmetry.ipynb #51b01606
+# %% ../nbs/50_symmetry.ipynb #08232291
 @torch.no_grad()
 def embed_dataset(model: SymmetryAE, # a trained IE-AE
                   x: torch.Tensor, # (N, C, H, W) images
@@ -444,7 +453,7 @@ def symmetry_levels(emb: torch.Tensor, # (N, d) invariant embeddings
     idx = knn(emb, k, metric)
     return estimate_symmetry(pose[idx], estimator, **kwargs)
 
-# %% ../nbs/50_symmetry.ipynb #d9513664
+# %% ../nbs/50_symmetry.ipynb #1c95f61b
 class SymmetryLevelNet(nn.Module):
     "Rotation-invariant network from images to a symmetry level: `(B,)` radians, or `(B, n_groups)` logits."
     def __init__(self,
@@ -486,7 +495,7 @@ def symmetry_level_loss(pred: torch.Tensor, # network output: (B,) theta, or (B,
         return F.cross_entropy(pred, t)
     raise ValueError(f"unknown kind {kind!r}: use 'regression' or 'cyclic'")
 
-# %% ../nbs/50_symmetry.ipynb #0bd3be24
+# %% ../nbs/50_symmetry.ipynb #1f110b37
 @torch.no_grad()
 def canonicalize(model: SymmetryAE, # a (trained) IE-AE
                  x: torch.Tensor, # (B, C, H, W) images
@@ -515,7 +524,26 @@ def load_standardized(path: str | os.PathLike # a file written by `save_standard
     check_images(d['x'], 'x')
     return d
 
-# %% ../nbs/50_symmetry.ipynb #12a6f515
+# %% ../nbs/50_symmetry.ipynb #dafbe099
+@torch.no_grad()
+def pose_recovery(model: nn.Module, # anything with `encode(x) -> (emb, pose)` (a `SymmetryAE`)
+                  x: torch.Tensor, # (N, C, H, W) upright images
+                  angles_deg: Sequence[float] = tuple(range(-60, 61, 15)), # the known rotations, degrees
+                  batch_size: int = 512, # images per forward pass
+                 ) -> dict:
+    "Circular errors in degrees, `(A, N)` each: `err` = |pose(R_a x) - a|, `equiv` = |pose(R_a x) - pose(x) - a|; `offset` (N,) = |pose(x)|."
+    check_images(x)
+    _, p0 = embed_dataset(model, x, batch_size)
+    err, eq = [], []
+    for a in angles_deg:
+        ar = torch.full((x.shape[0],), math.radians(a), dtype=x.dtype, device=x.device)
+        _, p = embed_dataset(model, rotate_images(x, ar), batch_size)
+        ar = ar.cpu()
+        err.append(torch.rad2deg(wrap_angle(p - ar)).abs()); eq.append(torch.rad2deg(wrap_angle(p - p0 - ar)).abs())
+    return dict(angles=torch.tensor(angles_deg, dtype=torch.float32), err=torch.stack(err), equiv=torch.stack(eq),
+                offset=torch.rad2deg(wrap_angle(p0)).abs())
+
+# %% ../nbs/50_symmetry.ipynb #58d71665
 def detect_ood(pose: torch.Tensor, # (B,) pose angles in radians
                theta: torch.Tensor, # (B,) predicted levels (half-widths) in radians
                margin: float = 0., # extra tolerance in radians
@@ -533,3 +561,23 @@ def detect_ood_cyclic(pose: torch.Tensor, # (B,) pose angles in radians
     step = 2 * math.pi / order.to(pose.dtype)
     r = torch.remainder(pose, step)
     return torch.minimum(r, step - r) > tol
+
+# %% ../nbs/50_symmetry.ipynb #14fe40e4
+SYMMETRY_AE_FIT = dict(optimizer='adam', lr=1e-3, betas=(0.9, 0.999), weight_decay=0., warmup_epochs=0)
+
+def fit_symmetry_ae(model: SymmetryAE, # the IE-AE to train (in place)
+                    x: torch.Tensor, # (N, C, H, W) training images
+                    y: torch.Tensor | None = None, # (N,) labels (only the online probe reads them)
+                    epochs: int = 5, # passes over the data
+                    batch_size: int = 64, # images per step
+                    seed: int = 0, # batch order and initial randomness
+                    device: str = 'cpu', # where to train
+                    **kwargs # overrides of `SYMMETRY_AE_FIT` and other `fit` settings (save_dir, resume, callbacks, ...)
+                   ) -> list[dict]:
+    "Train an IE-AE with chapter 50's recipe through `equinb.train.fit`; returns the history."
+    from equinb.train import fit
+    from equinb.data import DeviceLoader
+    y = torch.zeros(len(x), dtype=torch.long) if y is None else y
+    cfg = {**SYMMETRY_AE_FIT, 'progress': False, **kwargs}
+    return fit(model, DeviceLoader(x, y, batch_size=batch_size, device=device, seed=seed), epochs=epochs,
+               device=device, seed=seed, **cfg)
