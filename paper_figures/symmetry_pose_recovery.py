@@ -37,7 +37,7 @@ def main():
     log = []
     def cb(model, epoch):
         r = pose_recovery(model, x0[:300])
-        row = dict(epoch=epoch + 1, err=r['err'].mean().item(), equiv=r['equiv'].mean().item(),
+        row = dict(epoch=epoch, err=r['err'].mean().item(), equiv=r['equiv'].mean().item(),
                    offset=r['offset'].mean().item(), secs=round(time.time() - t0, 1))
         print(row, flush=True); log.append(row)
         return {'pose_err_deg': row['err']}

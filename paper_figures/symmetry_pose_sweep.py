@@ -124,7 +124,7 @@ def run_fit(name, r, ae, X, Y, ang, x0, seed, bs):
         m = pose_recovery(model, x0)
         with torch.no_grad():
             model.eval(); _, p = model.encode(X[:600]); model.train()
-        row = dict(recipe=name, seed=seed, epoch=epoch + 1, source=f'{SOURCE}:{len(X)}', recon=float('nan'),
+        row = dict(recipe=name, seed=seed, epoch=epoch, source=f'{SOURCE}:{len(X)}', recon=float('nan'),
                    train_pose_err=torch.rad2deg(wrap_angle(p - ang[:600])).abs().mean().item(),
                    test_err_mean=m[0], test_err_median=m[1], equiv_err=m[2], upright_abs_pose=m[3], secs=time.time() - t0, **pose_recovery.extra)
         write(row); print(row, flush=True)
