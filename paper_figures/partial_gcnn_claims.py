@@ -103,19 +103,22 @@ def plot(csv_path, png_path):
         ax[0].bar([i + (j - 0.5) * w for i in range(len(claims))], mu, w, yerr=sd, label=m, capsize=3)
     ax[0].set_xticks(range(len(claims)), claims); ax[0].set_ylim(0.4, 1.0); ax[0].set_ylabel('test accuracy')
     ax[0].axhline(0.5, color='gray', lw=0.5); ax[0].legend(); ax[0].set_title('partial vs full (mean, sd over seeds)')
-    for c in claims:
+    for ci, c in enumerate(claims):
         pr = [r for r in rows if r['claim'] == c and r['model'] == 'partial']
         if not pr: continue
         ks = sorted((k for k in pr[0] if k.startswith('p_') and pr[0][k] not in ('', None)), key=lambda k: int(k[2:]))
         p = torch.tensor([[float(r[k]) for k in ks] for r in pr])
-        ax[1].errorbar(range(1, len(ks) + 1), p.mean(0), yerr=p.std(0) if len(pr) > 1 else None, marker='o', label=f'{c} p')
+        xs = list(range(len(ks)))
+        for row in p: ax[1].plot(xs, row, color=f'C{ci}', alpha=0.3, lw=0.8)
+        ax[1].plot(xs, p.mean(0), color=f'C{ci}', marker='o', label=f'{c}: p')
         kr = [k.replace('p_', 'reflect_') for k in ks]
         if all(pr[0].get(k) not in ('', None) for k in kr):
             q = torch.tensor([[float(r[k]) for k in kr] for r in pr])
-            ax[1].errorbar(range(1, len(ks) + 1), q.mean(0), yerr=q.std(0) if len(pr) > 1 else None, marker='s',
-                           ls='--', label=f'{c} P(reflection)')
-    ax[1].set_xlabel('group convolution (after the lifting layer)'); ax[1].set_ylabel('learned value')
-    ax[1].set_title('learned p per layer (partial models)'); ax[1].legend(fontsize=7)
+            for row in q: ax[1].plot(xs, row, color=f'C{ci}', alpha=0.3, lw=0.8, ls='--')
+            ax[1].plot(xs, q.mean(0), color=f'C{ci}', marker='s', ls='--', label=f'{c}: P(reflection)')
+    ax[1].axhline(1.0, color='gray', lw=0.5)
+    ax[1].set_xlabel('layer (0 = lifting, no p; last = the valid last conv)'); ax[1].set_ylabel('learned value')
+    ax[1].set_title('learned p per layer, partial models (thin: seeds)'); ax[1].legend(fontsize=7)
     plt.tight_layout(); plt.savefig(png_path, dpi=120)
 
 
