@@ -301,6 +301,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                     'equinb.experiments.epochs_done': ('experiments.html#epochs_done', 'equinb/experiments.py'),
                                     'equinb.experiments.finish_run': ('experiments.html#finish_run', 'equinb/experiments.py'),
                                     'equinb.experiments.load_split': ('experiments.html#load_split', 'equinb/experiments.py'),
+                                    'equinb.experiments.load_train_test': ('experiments.html#load_train_test', 'equinb/experiments.py'),
                                     'equinb.experiments.make_config': ('experiments.html#make_config', 'equinb/experiments.py'),
                                     'equinb.experiments.parse_config': ('experiments.html#parse_config', 'equinb/experiments.py'),
                                     'equinb.experiments.register_runner': ('experiments.html#register_runner', 'equinb/experiments.py'),

@@ -19,9 +19,9 @@ from .distributed import is_main
 # %% auto #0
 __all__ = ['OPTIMIZERS', 'SCHEDULES', 'MUTABLE_ON_RESUME', 'RUN_FILES', 'LOCK', 'RUNNERS', 'ConfigError', 'RunDirError',
            'MissingFeature', 'check_int', 'check_float', 'check_choice', 'ExperimentConfig', 'make_config',
-           'train_config', 'default_source', 'resolve_dataset', 'load_split', 'subset', 'data_line', 'write_json',
-           'RunDir', 'wandb_run', 'train_stage', 'epochs_done', 'finish_run', 'start_run', 'register_runner', 'run',
-           'check_parameters', 'FlagMap', 'add_run_flags', 'parse_config', 'cli_entry']
+           'train_config', 'default_source', 'resolve_dataset', 'load_split', 'subset', 'load_train_test', 'data_line',
+           'write_json', 'RunDir', 'wandb_run', 'train_stage', 'epochs_done', 'finish_run', 'start_run',
+           'register_runner', 'run', 'check_parameters', 'FlagMap', 'add_run_flags', 'parse_config', 'cli_entry']
 
 # %% ../nbs/08_experiments.ipynb #f7422c3d
 class ConfigError(ValueError):
@@ -155,7 +155,7 @@ def train_config(cfg: ExperimentConfig, # the experiment's settings
                 progress=cfg.progress, tensorboard=cfg.tensorboard)
     return TrainConfig(**{**base, **kw})
 
-# %% ../nbs/08_experiments.ipynb #6a145a11
+# %% ../nbs/08_experiments.ipynb #9b01800b
 def default_source() -> str:
     "The data chapter's `default_source()` ('mnist' when its files are cached), or 'digits' before it has one."
     fn = getattr(_data, 'default_source', None)
@@ -187,6 +187,16 @@ def subset(n: int | None, # how many to keep (None: all)
     if n is None or n >= len(tensors[0]): return tensors
     i = torch.randperm(len(tensors[0]), generator=make_generator(seed)).narrow(0, 0, n).sort().values
     return tuple(t[i.to(t.device)] for t in tensors)
+
+def load_train_test(cfg: ExperimentConfig, # the run's settings (dataset, source, root, size, seed, n_train)
+                    n_test: int | None = None # also keep a seeded random subset of the test split
+                   ) -> tuple:
+    "(x_train, y_train, x_test, y_test) of the configured dataset; `cfg.n_train` (and `n_test`) as seeded random subsets."
+    x, y, _ = load_split(cfg, 'train')
+    xt, yt, _ = load_split(cfg, 'test')
+    x, y = subset(cfg.n_train, x, y, seed=cfg.seed)
+    xt, yt = subset(n_test, xt, yt, seed=cfg.seed + 1)
+    return x, y, xt, yt
 
 def data_line(runner: str, # the runner's name
               cfg: ExperimentConfig, # its settings
