@@ -144,7 +144,8 @@ def summarise():
     for k, (h, e) in cl.items(): print(f"{k}: {'holds' if h else 'does not hold'} ({e})")
 
 
-if __name__ == '__main__':
+def parse(argv=None):
+    "The script's settings (its defaults are the committed comparison's budget)."
     p = argparse.ArgumentParser()
     p.add_argument('--methods', nargs='+', default=list(METHODS))
     p.add_argument('--seeds', nargs='+', type=int, default=[0])
@@ -160,7 +161,11 @@ if __name__ == '__main__':
     p.add_argument('--reg-hidden', nargs='+', type=int, default=[256, 256]); p.add_argument('--reg-epochs', type=int, default=300)
     p.add_argument('--val-pairs', type=int, default=8)
     p.add_argument('--summarise', action='store_true')
-    a = p.parse_args()
+    return p.parse_args(argv)
+
+
+if __name__ == '__main__':
+    a = parse()
     if a.summarise: summarise()
     else:
         torch.set_num_threads(2)
