@@ -8,17 +8,19 @@
 Execution (the same for --write and for the comparison, so a stored notebook is what a re-run gives):
   - a Jupyter kernel through nbclient, cwd = the notebook's folder, one intra-op thread
     (OMP_NUM_THREADS=1, MKL_NUM_THREADS=1, PYTHONHASHSEED=0) and a hidden first cell that seeds
-    random/numpy/torch with 0 and asks the inline backend for PNG figures at 72 dpi;
+    random/numpy/torch with 0 and sets matplotlib's figure.dpi to 72 (PNG figures);
   - cells skipped as nbdev-test skips them: a `#|` directive among pyproject's tst_flags (notest slow gpu,
     unless --flags names it), `#| eval: false`, or the `skip-execution` tag;
   - an error in any cell fails the notebook (nothing is written).
 --write keeps the outputs readable: the stream outputs of a cell are merged and carriage returns applied
-(a progress bar keeps only its last state), widget outputs and widget state are dropped; then nbdev-clean.
+(a progress bar keeps only its last state), widget outputs and widget state are dropped, PNGs are stored with a
+256-colour palette where that is >10% smaller; then nbdev-clean.
 
 Comparison, per executed cell:
   - text (stdout, stderr, text/plain, text/html, text/markdown, text/latex) must be equal after masking what
     legitimately varies: progress-bar lines, timings and rates (numbers with s/ms/us, it/s, img/s, speed-ups
-    like 4.1x, "Wall time"/"CPU times" lines), memory addresses, dates and temporary paths;
+    like 4.1x, "Wall time"/"CPU times" lines, fields named *_s/time/speed), memory addresses, dates, temporary
+    paths, and this checkout's and the home folder's paths;
   - numbers in that text agree when |a - b| <= atol + rtol*|a| (default rtol 1e-3, atol 1e-6) or when they
     differ by at most one unit in the last digit printed (rounding);
   - images: the same number per cell, each PNG within 10% of its stored width and height;
@@ -40,8 +42,8 @@ try:
     import torch as _t; _t.manual_seed(0)
 except ImportError: pass
 try:
+    import matplotlib as _m; _m.rcParams['figure.dpi'] = 72     # modest PNGs: the same figure, fewer pixels
     get_ipython().run_line_magic('config', "InlineBackend.figure_formats = {'png'}")
-    get_ipython().run_line_magic('config', "InlineBackend.print_figure_kwargs = {'bbox_inches': 'tight', 'dpi': 72}")
 except Exception: pass
 del _r
 """
@@ -157,7 +159,22 @@ def apply_cr(text):
     return '\n'.join(out)
 
 
-def tidy_outputs(outputs):
+def shrink_png(b64):
+    "The same PNG with a 256-colour palette when that is >10% smaller (plots and colour maps need no more)."
+    try:
+        import io
+        from PIL import Image
+        raw = base64.b64decode(b64 if isinstance(b64, str) else ''.join(b64))
+        im = Image.open(io.BytesIO(raw))
+        q = im.convert('RGBA').quantize(colors=256, method=Image.Quantize.FASTOCTREE)
+        buf = io.BytesIO()
+        q.save(buf, format='PNG', optimize=True)
+        if buf.tell() < 0.9 * len(raw): return base64.b64encode(buf.getvalue()).decode() + '\n'
+    except Exception: pass
+    return b64
+
+
+def tidy_outputs(outputs, shrink=False):
     "Merge consecutive stream outputs of one name, apply carriage returns, drop widgets and empty streams."
     import nbformat
     out = []
@@ -171,6 +188,7 @@ def tidy_outputs(outputs):
         if o.output_type in ('display_data', 'execute_result'):
             data = {k: v for k, v in o.get('data', {}).items() if 'widget' not in k}
             if not data: continue
+            if shrink and 'image/png' in data: data['image/png'] = shrink_png(data['image/png'])
             o['data'] = data
             if 'metadata' in o: o['metadata'] = {k: v for k, v in o['metadata'].items() if 'widget' not in k}
         out.append(o)
@@ -205,7 +223,14 @@ MASKS = [
 NUM = re.compile(r'(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?![\w.])|\b(?:nan|inf)\b')
 
 
+def _local_paths():
+    "This checkout's and this user's folders, which outputs (warnings, data paths) may print."
+    paths = [(str(root), '<repo>'), (str(Path.home()), '~')]
+    return sorted(paths, key=lambda p: -len(p[0]))
+
+
 def normalise(text):
+    for p, rep in _local_paths(): text = text.replace(p, rep)
     lines = []
     for l in text.splitlines():
         if BAR.search(l) or DROP_LINE.match(l): continue
@@ -335,7 +360,7 @@ def check_nb(path, args, skip_flags):
     if args.write:
         for c in new.cells:
             if c.cell_type == 'code':
-                c.outputs = tidy_outputs(c.outputs)
+                c.outputs = tidy_outputs(c.outputs, shrink=True)
                 c.execution_count = None
         nbformat.write(new, str(path))
         subprocess.run([str(bindir / 'nbdev-clean'), '--fname', str(path)], check=True, cwd=root)
