@@ -249,7 +249,8 @@ def build_page(path, stem, chapters, out, exporter, symbols):
     (out / f'{stem}.html').write_text(body, encoding='utf-8')
     return {'page': f'{stem}.html', 'notebook': f'nbs/{path.name}', 'title': [t for _, s, _, t in chapters if s == stem][0],
             'math': n_math + api_math, 'images': n_imgs, 'outputs': n_outputs, 'executed': executed,
-            'api_entries': api.count('class="docs-api-entry"')}
+            'api_entries': api.count('class="docs-api-entry"'),
+            'api_errors': [name for _, name, _, md in entries if md.startswith('*(not importable')]}
 
 
 # ---------------------------------------------------------------- static files
@@ -448,6 +449,7 @@ def check(out, shots, shots_dir, workers=2):
         if r['katex_errors']: probs.append(f"KaTeX errors: {r['katex_errors']}")
         if r['raw_tex']: probs.append(f"TeX left unrendered: {r['raw_tex']}")
         if p['math'] and not r['katex_fonts_loaded']: probs.append('KaTeX fonts did not load')
+        if p.get('api_errors'): probs.append(f"API reference: not importable: {p['api_errors'][:5]}")
         if r['width'] > 1400: probs.append(f"page is {r['width']} px wide (horizontal overflow)")
         return p, r, probs
 
@@ -455,7 +457,7 @@ def check(out, shots, shots_dir, workers=2):
     with cf.ThreadPoolExecutor(workers) as pool:
         for p, r, probs in pool.map(one, pages):
             stat = (f"formulas {r['katex']:3d}/{p['math']:<3d} images {r['imgs']:2d}/{p['images']:<2d} "
-                    f"cells {r['cells']:3d}" if r else '')
+                    f"cells {r['cells']:3d}" + ('' if p.get('executed', True) else '  (no stored outputs)') if r else '')
             print(f"{'ok  ' if not probs else 'FAIL'} {p['page']:32s} {stat}")
             for pr in probs: print(f'       {pr}')
             failed += bool(probs)
