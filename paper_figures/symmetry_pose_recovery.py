@@ -1,7 +1,7 @@
 """Canonical-pose recovery of the 28x28 IE-AE on real MNIST (chapter 50).
 
 Trains `SymmetryAE` (arch='cn', N = 16, 28x28, the chapter's recipe) on RotMNIST60 built from real MNIST
-(`get_dataset('RotMNIST60', 'train')`: every digit turned by U[-60, 60] deg), checkpointing every epoch to
+(`get_dataset('RotMNIST60', 'train')`, its first 4,000 digits: every digit turned by U[-60, 60] deg), checkpointing every epoch to
 RUN_DIR/last.pt (rerunning resumes), then turns upright test digits by known angles and measures how well the
 canonical pose undoes them. Writes symmetry_pose_recovery.csv (per angle and per class) and .png.
 
@@ -23,12 +23,14 @@ SEED = int(sys.argv[2]) if len(sys.argv) > 2 else 0
 GROUP_LOSS = os.environ.get('SYM_GROUP_LOSS', 'l1')
 RUN_DIR = Path(os.environ.get('SYM_RUN_DIR', Path.home() / '.cache/equinb/runs' / f'symmetry_pose_recovery_{GROUP_LOSS}_s{SEED}'))
 N_TEST = 1000
+N_TRAIN = int(os.environ.get('SYM_N_TRAIN', 4000))   # the first N_TRAIN training digits (0: all 8,000)
 
 
 def main():
     src = default_source()
     print(describe_source(src, None), flush=True)
     X, Y, ex = get_dataset('RotMNIST60', 'train', size=28, seed=SEED)
+    if N_TRAIN: X, Y = X[:N_TRAIN], Y[:N_TRAIN]
     x0, y0, _ = get_dataset(src, 'test', size=28)
     x0, y0 = x0[:N_TEST], y0[:N_TEST]
     torch.manual_seed(SEED)
