@@ -340,7 +340,7 @@ window.addEventListener('load', function () { setTimeout(function () {
   var bad = imgs.filter(function (i) { var r = i.getBoundingClientRect();
       return !(i.complete && i.naturalWidth > 0 && i.naturalHeight > 0 && r.width > 0 && r.height > 0); })
     .map(function (i) { return (i.alt || '') + ' ' + i.src.slice(0, 60); });
-  var raw = [], main = document.querySelector('main');
+  var raw = [], main = document.body;
   var w = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
   var tex = /\$[^$\s][^$]*\$|\\\(|\\\[|\\(frac|mathbb|mathrm|mathcal|sum|theta|operatorname|left|right)\b/;
   while (w.nextNode()) { var n = w.currentNode, p = n.parentElement;
