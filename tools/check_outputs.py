@@ -121,20 +121,12 @@ def execute(path, skip_flags, timeout, kernel=None):
             c.source = ''                      # nbclient runs no empty cell
         c.outputs = []
     work.cells.insert(0, nbformat.v4.new_code_cell(SETUP))
-    env_keep = {k: os.environ.get(k) for k in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'PYTHONHASHSEED')}
-    os.environ.update(OMP_NUM_THREADS=os.environ.get('CHECK_OUTPUTS_THREADS', '1'),
-                      MKL_NUM_THREADS=os.environ.get('CHECK_OUTPUTS_THREADS', '1'), PYTHONHASHSEED='0')
     t0 = time.time()
-    try:
-        kw = dict(timeout=timeout, allow_errors=False, record_timing=False, store_widget_state=False,
-                  resources={'metadata': {'path': str(path.parent)}},
-                  kernel_manager_class=quiet_kernel_manager(), extra_arguments=KERNEL_ARGS)
-        if kernel: kw['kernel_name'] = kernel
-        NotebookClient(work, **kw).execute()
-    finally:
-        for k, v in env_keep.items():
-            if v is None: os.environ.pop(k, None)
-            else: os.environ[k] = v
+    kw = dict(timeout=timeout, allow_errors=False, record_timing=False, store_widget_state=False,
+              resources={'metadata': {'path': str(path.parent)}},
+              kernel_manager_class=quiet_kernel_manager(), extra_arguments=KERNEL_ARGS)
+    if kernel: kw['kernel_name'] = kernel
+    NotebookClient(work, **kw).execute()          # the kernel inherits main()'s thread and hash-seed settings
     work.cells.pop(0)
     work.metadata.pop('widgets', None)
     for c, orig in zip(work.cells, nb.cells):    # put the skipped cells' sources back
@@ -343,19 +335,26 @@ def first_line(src):
 
 
 def check_nb(path, args, skip_flags):
+    "Check (or with --write, execute and store) one notebook: (ok, report text)."
+    lines = []
+    ok = _check_nb(path, args, skip_flags, lines.append)
+    return ok, '\n'.join(lines)
+
+
+def _check_nb(path, args, skip_flags, say):
     import nbformat
     stored = nbformat.read(str(path), as_version=4)
     rel = os.path.relpath(path, Path.cwd())
     n_out = sum(len(c.get('outputs', [])) for c in stored.cells if c.cell_type == 'code')
     if n_out == 0 and not args.write:
-        print(f'{rel}: FAILED: no stored outputs to compare (execute it with --write)')
+        say(f'{rel}: FAILED: no stored outputs to compare (execute it with --write)')
         return False
     try:
         new, skipped, secs = execute(path, skip_flags, args.timeout, args.kernel)
     except Exception as e:
         msg = str(e).strip().splitlines()
         tail = [l for l in msg if l.strip()][-1:] or [type(e).__name__]
-        print(f'{rel}: FAILED: execution stopped: {tail[0][:200]}')
+        say(f'{rel}: FAILED: execution stopped: {tail[0][:200]}')
         return False
     if args.write:
         for c in new.cells:
@@ -365,7 +364,7 @@ def check_nb(path, args, skip_flags):
         nbformat.write(new, str(path))
         subprocess.run([str(bindir / 'nbdev-clean'), '--fname', str(path)], check=True, cwd=root)
         size = sum(len(json.dumps(c.get('outputs', []))) for c in nbformat.read(str(path), as_version=4).cells)
-        print(f'{rel}: written ({secs:.0f} s, {len(skipped)} cells skipped, outputs {size / 1e3:.0f} kB)')
+        say(f'{rel}: written ({secs:.0f} s, {len(skipped)} cells skipped, outputs {size / 1e3:.0f} kB)')
         return True
     bad, compared, unchecked = [], 0, 0
     for i, (a, b) in enumerate(zip(stored.cells, new.cells)):
@@ -378,12 +377,12 @@ def check_nb(path, args, skip_flags):
         if d: bad.append((i, first_line(a.source), d))
     note = f', {unchecked} skipped cells keep unchecked stored outputs' if unchecked else ''
     if not bad:
-        print(f'{rel}: ok ({compared} cells compared, {len(skipped)} skipped{note}, {secs:.0f} s)')
+        say(f'{rel}: ok ({compared} cells compared, {len(skipped)} skipped{note}, {secs:.0f} s)')
         return True
-    print(f'{rel}: FAILED: {len(bad)} of {compared} cells differ from their stored outputs{note} ({secs:.0f} s)')
+    say(f'{rel}: FAILED: {len(bad)} of {compared} cells differ from their stored outputs{note} ({secs:.0f} s)')
     for i, src, d in bad:
-        print(f'  cell {i} `{src}`:')
-        for x in d[:4]: print(f'      {x}')
+        say(f'  cell {i} `{src}`:')
+        for x in d[:4]: say(f'      {x}')
     return False
 
 
@@ -466,6 +465,7 @@ def main():
     ap.add_argument('--timeout', type=int, default=600, help='seconds per cell')
     ap.add_argument('--flags', default='', help='tst_flags to run anyway, e.g. "slow"')
     ap.add_argument('--kernel', default=None, help='kernel name (default: the notebook\'s)')
+    ap.add_argument('--jobs', type=int, default=1, help='notebooks executed at once (each in its own kernel)')
     ap.add_argument('--numbers', action='store_true',
                     help='list the numbers written in markdown that no stored output (or code) of the notebook has')
     args = ap.parse_args()
@@ -485,7 +485,15 @@ def main():
             for i, tok, _, ctx in loose: print(f'  cell {i}: {tok:>8}  ...{ctx}...')
         return
     skip_flags = [f for f in tst_flags() if f not in args.flags.split()]
-    results = [check_nb(p, args, skip_flags) for p in paths]
+    # the kernels inherit these: one intra-op thread, fixed hash seed (the same for --write and the check)
+    os.environ.update(OMP_NUM_THREADS=os.environ.get('CHECK_OUTPUTS_THREADS', '1'),
+                      MKL_NUM_THREADS=os.environ.get('CHECK_OUTPUTS_THREADS', '1'), PYTHONHASHSEED='0')
+    import concurrent.futures as cf
+    results = []
+    with cf.ThreadPoolExecutor(max(1, args.jobs)) as pool:
+        for ok, text in pool.map(lambda p: check_nb(p, args, skip_flags), paths):
+            print(text, flush=True)
+            results.append(ok)
     print(f'check_outputs: {sum(results)} passed, {len(results) - sum(results)} failed')
     sys.exit(0 if all(results) else 1)
 
