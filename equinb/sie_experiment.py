@@ -497,7 +497,7 @@ def _eval_main(argv=None):
 
 eval_main = cli_entry(_eval_main, 'equinb-sie-eval')
 
-# %% ../nbs/31_sie_experiment.ipynb #5bab8505
+# %% ../nbs/31_sie_experiment.ipynb #c680e4c8
 def results_table(results: dict # {name: results dict of `evaluate_bench`}
                  ) -> 'pandas.DataFrame':
     "The metrics of one or more runs as a table, one row per run (accuracies and H@k in %)."
