@@ -562,7 +562,7 @@ def detect_ood_cyclic(pose: torch.Tensor, # (B,) pose angles in radians
     r = torch.remainder(pose, step)
     return torch.minimum(r, step - r) > tol
 
-# %% ../nbs/50_symmetry.ipynb #14fe40e4
+# %% ../nbs/50_symmetry.ipynb #e189f837
 SYMMETRY_AE_FIT = dict(optimizer='adam', lr=1e-3, betas=(0.9, 0.999), weight_decay=0., warmup_epochs=0)
 
 def fit_symmetry_ae(model: SymmetryAE, # the IE-AE to train (in place)
@@ -578,6 +578,7 @@ def fit_symmetry_ae(model: SymmetryAE, # the IE-AE to train (in place)
     from equinb.train import fit
     from equinb.data import DeviceLoader
     y = torch.zeros(len(x), dtype=torch.long) if y is None else y
+    model.train()  # e2cnn keeps its expanded filters as buffers outside train mode: drop them so a checkpoint loads
     cfg = {**SYMMETRY_AE_FIT, 'progress': False, **kwargs}
     return fit(model, DeviceLoader(x, y, batch_size=batch_size, device=device, seed=seed), epochs=epochs,
                device=device, seed=seed, **cfg)

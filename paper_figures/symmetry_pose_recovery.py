@@ -21,9 +21,10 @@ HERE = Path(__file__).parent
 EPOCHS = int(sys.argv[1]) if len(sys.argv) > 1 else 10
 SEED = int(sys.argv[2]) if len(sys.argv) > 2 else 0
 GROUP_LOSS = os.environ.get('SYM_GROUP_LOSS', 'l1')
-RUN_DIR = Path(os.environ.get('SYM_RUN_DIR', Path.home() / '.cache/equinb/runs' / f'symmetry_pose_recovery_{GROUP_LOSS}_s{SEED}'))
 N_TEST = 1000
 N_TRAIN = int(os.environ.get('SYM_N_TRAIN', 4000))   # the first N_TRAIN training digits (0: all 8,000)
+_TAG = '' if (N_TRAIN, EPOCHS) == (4000, 5) else f'_n{N_TRAIN}_e{EPOCHS}'
+RUN_DIR = Path(os.environ.get('SYM_RUN_DIR', Path.home() / '.cache/equinb/runs' / f'symmetry_pose_recovery_{GROUP_LOSS}_s{SEED}{_TAG}'))
 
 
 def main():
@@ -81,6 +82,7 @@ def plot(r, y0, x0, ae):
     ax = fig.add_subplot(2, 3, 3)
     ax.hist(err.flatten().numpy(), bins=36, range=(0, 180))
     ax.set_yscale('log'); ax.set_xlabel('|pose - a| (deg)'); ax.set_title('all errors', fontsize=9)
+    fig.subplots_adjust(left=0.06, right=0.98, top=0.94, bottom=0.58, wspace=0.3)
     # examples: rotated inputs and their canonicalisations
     idx = torch.arange(8)
     ang = torch.deg2rad(torch.tensor([-60., -40., -20., 0., 20., 40., 60., 30.]))
@@ -88,10 +90,10 @@ def plot(r, y0, x0, ae):
     xc, _ = canonicalize(ae, xr)
     for row, (imgs, name) in enumerate(((xr, 'turned by a'), (xc, 'canonicalised'))):
         for j in range(8):
-            axj = fig.add_axes([0.05 + j * 0.113, 0.27 - row * 0.24, 0.1, 0.2])
+            axj = fig.add_axes([0.05 + j * 0.113, 0.25 - row * 0.23, 0.1, 0.19])
             axj.imshow(imgs[j, 0], cmap='gray'); axj.axis('off')
             if row == 0: axj.set_title(f'a={math.degrees(ang[j]):.0f}', fontsize=8)
-        fig.text(0.005, 0.37 - row * 0.24, name, rotation=90, fontsize=8)
+        fig.text(0.005, 0.3 - row * 0.23, name, rotation=90, fontsize=8)
     fig.savefig(HERE / 'symmetry_pose_recovery.png', dpi=110)
 
 
