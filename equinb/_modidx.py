@@ -286,6 +286,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                     'equinb.experiments._RowSink._send': ('experiments.html#_rowsink._send', 'equinb/experiments.py'),
                                     'equinb.experiments._RowSink.callback': ('experiments.html#_rowsink.callback', 'equinb/experiments.py'),
                                     'equinb.experiments._RowSink.finish': ('experiments.html#_rowsink.finish', 'equinb/experiments.py'),
+                                    'equinb.experiments._defaults': ('experiments.html#_defaults', 'equinb/experiments.py'),
                                     'equinb.experiments._diff': ('experiments.html#_diff', 'equinb/experiments.py'),
                                     'equinb.experiments._epochs_done': ('experiments.html#_epochs_done', 'equinb/experiments.py'),
                                     'equinb.experiments._is_int': ('experiments.html#_is_int', 'equinb/experiments.py'),

@@ -17,11 +17,12 @@ from .train import fit, TrainConfig
 from .distributed import is_main
 
 # %% auto #0
-__all__ = ['OPTIMIZERS', 'SCHEDULES', 'MUTABLE_ON_RESUME', 'RUN_FILES', 'LOCK', 'RUNNERS', 'ConfigError', 'RunDirError',
-           'MissingFeature', 'check_int', 'check_float', 'check_choice', 'ExperimentConfig', 'make_config',
-           'train_config', 'default_source', 'resolve_dataset', 'load_split', 'subset', 'load_train_test', 'data_line',
-           'write_json', 'RunDir', 'wandb_run', 'train_stage', 'epochs_done', 'finish_run', 'start_run',
-           'register_runner', 'run', 'check_parameters', 'FlagMap', 'add_run_flags', 'parse_config', 'cli_entry']
+__all__ = ['OPTIMIZERS', 'SCHEDULES', 'AMP_MODES', 'COMPILE_MODES', 'MUTABLE_ON_RESUME', 'RUN_FILES', 'LOCK', 'RUNNERS',
+           'ConfigError', 'RunDirError', 'MissingFeature', 'check_int', 'check_float', 'check_choice',
+           'ExperimentConfig', 'make_config', 'train_config', 'default_source', 'resolve_dataset', 'load_split',
+           'subset', 'load_train_test', 'data_line', 'write_json', 'RunDir', 'wandb_run', 'train_stage', 'epochs_done',
+           'finish_run', 'start_run', 'register_runner', 'run', 'check_parameters', 'FlagMap', 'add_run_flags',
+           'parse_config', 'cli_entry']
 
 # %% ../nbs/08_experiments.ipynb #f7422c3d
 class ConfigError(ValueError):
@@ -61,10 +62,13 @@ def check_choice(cfg, name: str, choices: Iterable):
     if getattr(cfg, name) not in choices:
         raise ConfigError(name, f"unknown value {getattr(cfg, name)!r}; choose one of {choices}")
 
-# %% ../nbs/08_experiments.ipynb #9c6b3878
+# %% ../nbs/08_experiments.ipynb #5e3c94bd
 OPTIMIZERS = ('adamw', 'adam', 'sgd')
 SCHEDULES = ('warmup_cosine', 'constant')
-MUTABLE_ON_RESUME = ('epochs', 'stop_after', 'progress', 'tensorboard', 'wandb_project', 'device')
+AMP_MODES = ('auto', 'bf16', 'fp16', 'none')
+COMPILE_MODES = (None, 'default', 'reduce-overhead', 'max-autotune', 'max-autotune-no-cudagraphs')
+MUTABLE_ON_RESUME = ('epochs', 'stop_after', 'progress', 'tensorboard', 'wandb_project', 'device',
+                     'channels_last', 'compile', 'compile_mode', 'compile_backend')
 "Fields a resumed run may change (recorded in config.json); any other change is refused."
 _RUN_FIELDS = ('save_dir', 'resume', 'overwrite')   # how to open the run, not what the run is
 
@@ -95,6 +99,11 @@ class ExperimentConfig:
     progress: bool = True          # a progress bar with an ETA per training stage
     tensorboard: bool = False      # also write TensorBoard events to save_dir/tb
     wandb_project: str | None = None # also log to this Weights & Biases project (needs `wandb`)
+    amp: str = 'auto'              # 'auto' (bf16 on CUDA, fp32 elsewhere), 'bf16', 'fp16' (with a gradient scaler) or 'none' (fp32)
+    channels_last: bool = False    # channels-last memory layout for 4-d weights and image batches
+    compile: bool = False          # run the training steps through torch.compile
+    compile_mode: str | None = None # torch.compile's mode (needs compile): None, 'default', 'reduce-overhead', 'max-autotune', ...
+    compile_backend: str = 'inductor' # torch.compile's backend (needs compile); 'eager' / 'aot_eager' to debug
 
     def __post_init__(self): self.validate()
 
@@ -124,6 +133,15 @@ class ExperimentConfig:
         if self.resume and not self.save_dir: raise ConfigError('resume', "needs a run directory to resume (save_dir / --save-dir)")
         if self.resume and self.overwrite: raise ConfigError('overwrite', "cannot be combined with resume: choose one")
         if self.tensorboard and not self.save_dir: raise ConfigError('tensorboard', "needs save_dir (the events go to save_dir/tb)")
+        check_choice(self, 'amp', AMP_MODES)
+        for name in ('channels_last', 'compile'):
+            if not isinstance(getattr(self, name), bool): raise ConfigError(name, f"must be True or False, got {getattr(self, name)!r}")
+        check_choice(self, 'compile_mode', COMPILE_MODES)
+        if not isinstance(self.compile_backend, str) or not self.compile_backend:
+            raise ConfigError('compile_backend', f"must be a backend name such as 'inductor', got {self.compile_backend!r}")
+        if not self.compile:
+            if self.compile_mode is not None: raise ConfigError('compile_mode', "needs compile=True (--compile)")
+            if self.compile_backend != 'inductor': raise ConfigError('compile_backend', "needs compile=True (--compile)")
 
     def to_dict(self) -> dict:
         "The settings as JSON-ready values (tuples become lists)."
@@ -152,10 +170,11 @@ def train_config(cfg: ExperimentConfig, # the experiment's settings
     base = dict(epochs=cfg.epochs, lr=cfg.lr, optimizer=cfg.optimizer, betas=cfg.betas, momentum=cfg.momentum,
                 weight_decay=cfg.weight_decay, warmup_epochs=0 if const else cfg.warmup_epochs,
                 min_lr_ratio=1.0 if const else cfg.min_lr_ratio, device=cfg.device, seed=cfg.seed,
-                progress=cfg.progress, tensorboard=cfg.tensorboard)
+                progress=cfg.progress, tensorboard=cfg.tensorboard, amp=cfg.amp, channels_last=cfg.channels_last,
+                compile=cfg.compile, compile_mode=cfg.compile_mode, compile_backend=cfg.compile_backend)
     return TrainConfig(**{**base, **kw})
 
-# %% ../nbs/08_experiments.ipynb #9b01800b
+# %% ../nbs/08_experiments.ipynb #459bfd01
 def default_source() -> str:
     "The data chapter's `default_source()` ('mnist' when its files are cached), or 'digits' before it has one."
     fn = getattr(_data, 'default_source', None)
@@ -212,7 +231,7 @@ def data_line(runner: str, # the runner's name
         why += ' (the embedded scikit-learn digits; `make data` caches real MNIST)' if default_source() == 'digits' else ''
     return f"[{runner}] data: {why}; device: {get_device(cfg.device)}"
 
-# %% ../nbs/08_experiments.ipynb #cea3fe8f
+# %% ../nbs/08_experiments.ipynb #88e994ec
 RUN_FILES = ('config.json', 'metrics.csv', 'last.pt', 'results.json', 'run.log')
 LOCK = 'run.lock'
 
@@ -236,6 +255,11 @@ def _json_default(v):
     if isinstance(v, Path): return str(v)
     if dataclasses.is_dataclass(v): return asdict(v)
     return str(v)
+
+def _defaults(cfg: ExperimentConfig) -> dict:
+    "The JSON values of the defaults of `cfg`'s class (for the fields an older config.json lacks)."
+    d = {f.name: f.default for f in fields(cfg) if f.default is not dataclasses.MISSING}
+    return json.loads(json.dumps(d, default=str))
 
 def _diff(old: dict, new: dict) -> dict:
     "{field: (old, new)} for the fields whose JSON values differ."
@@ -296,7 +320,9 @@ class RunDir:
         stored = json.loads(p.read_text()) if p.is_file() else {'config': {}, 'changes': []}
         if stored.get('runner') not in (None, self.runner):
             raise RunDirError(f"{self.path} holds a {stored['runner']!r} run, not a {self.runner!r} one: use another --save-dir")
-        diff = _diff(stored.get('config', {}), self.cfg.to_dict())
+        old = stored.get('config', {})
+        if old: old = {**{k: v for k, v in _defaults(self.cfg).items() if k not in old}, **old}   # fields added since
+        diff = _diff(old, self.cfg.to_dict())
         bad = {k: v for k, v in diff.items() if k not in self.mutable}
         if bad:
             what = '; '.join(f"{k} {o!r} -> {n!r}" for k, (o, n) in bad.items())
@@ -342,7 +368,7 @@ class RunDir:
     def __exit__(self, *exc): self.close()
     def __repr__(self): return f"RunDir({self.path}, resuming={self.resuming})"
 
-# %% ../nbs/08_experiments.ipynb #8ddeb608
+# %% ../nbs/08_experiments.ipynb #0b005920
 class _RowSink:
     "Sends each epoch row once to run.log and W&B: during training from metrics.csv, at the end from the history."
     def __init__(self, run: RunDir, stage: str | None, wb):
@@ -436,7 +462,7 @@ def finish_run(run: RunDir, # the open run directory
         run.log(f"{status}: results.json written")
     return {**out, 'history': history}
 
-# %% ../nbs/08_experiments.ipynb #b414f417
+# %% ../nbs/08_experiments.ipynb #90e9cd46
 import contextlib
 
 @contextlib.contextmanager
@@ -455,7 +481,7 @@ def start_run(cfg: ExperimentConfig, # the run's settings
         finally:
             if rd.wb is not None: rd.wb.finish()
 
-# %% ../nbs/08_experiments.ipynb #dc1c31c5
+# %% ../nbs/08_experiments.ipynb #da3f89a1
 RUNNERS: dict = {}
 
 def register_runner(cls: type, # a config class
@@ -472,7 +498,7 @@ def run(cfg: ExperimentConfig # any family's config
         if cls in RUNNERS: return RUNNERS[cls](cfg)
     raise TypeError(f"no runner for {type(cfg).__name__}; registered: {[c.__name__ for c in RUNNERS]}")
 
-# %% ../nbs/08_experiments.ipynb #29166a25
+# %% ../nbs/08_experiments.ipynb #a1d14837
 _SHELL_NAMES = {'In', 'Out', 'get_ipython', 'exit', 'quit', 'open'}
 
 def check_parameters(ns: dict, # the notebook's globals() after papermill's injected cell
@@ -486,7 +512,7 @@ def check_parameters(ns: dict, # the notebook's globals() after papermill's inje
         valid = sorted(k for k in declared if not k.startswith('_') and k not in _SHELL_NAMES and not callable(ns.get(k)))
         raise ConfigError(unknown[0], f"is not a parameter of this notebook; its parameters are {valid}")
 
-# %% ../nbs/08_experiments.ipynb #8267ed7e
+# %% ../nbs/08_experiments.ipynb #7c39d7d6
 class FlagMap(dict):
     "{field: flag}: the flags that fill each config field (the first one names it in errors)."
     def flag(self, field: str) -> str: return self.get(field, '--' + field.replace('_', '-'))
@@ -494,13 +520,19 @@ class FlagMap(dict):
 def add_run_flags(ap, # an argparse parser or argument group
                   stop_after: bool = True # also --stop-after N
                  ):
-    "The run-directory and logging flags every script shares: --resume, --overwrite, --tensorboard, --no-progress (, --stop-after)."
+    "The flags every script shares: --resume, --overwrite, --tensorboard, --no-progress (, --stop-after), and the trainer's --amp, --channels-last, --compile (--compile-mode, --compile-backend)."
     S = argparse.SUPPRESS
     ap.add_argument('--resume', action='store_true', default=S, help='continue the run in the save directory from its last.pt')
     ap.add_argument('--overwrite', action='store_true', default=S, help='start the save directory afresh, deleting the run there')
     ap.add_argument('--tensorboard', action='store_true', default=S, help='also write TensorBoard events to SAVE_DIR/tb')
     ap.add_argument('--no-progress', dest='progress', action='store_false', default=S, help='no progress bar')
     if stop_after: ap.add_argument('--stop-after', type=int, metavar='N', default=S, help='train N epochs now, resume later')
+    ap.add_argument('--amp', choices=AMP_MODES, default=S, help="precision: auto (bf16 on CUDA, fp32 elsewhere), bf16, "
+                    "fp16 (with a gradient scaler) or none (fp32) (default: auto)")
+    ap.add_argument('--channels-last', action='store_true', default=S, help='channels-last memory layout for weights and images')
+    ap.add_argument('--compile', action='store_true', default=S, help='run the training steps through torch.compile')
+    ap.add_argument('--compile-mode', choices=[m for m in COMPILE_MODES if m], default=S, help="torch.compile's mode (with --compile)")
+    ap.add_argument('--compile-backend', metavar='NAME', default=S, help="torch.compile's backend (with --compile; default: inductor)")
     return ap
 
 def parse_config(ap: argparse.ArgumentParser, # the script's parser (for its error())
