@@ -138,7 +138,7 @@ def plot(rows, out=OUT):
             if m == 'group_acc': ax.axhline(1 / BUDGET['bins'], color='k', ls=':', lw=1, label='chance 1/G')
             ax.set_xticks(range(len(ROWS))); ax.set_xticklabels(['DUET', 'SimCLR', 'ESSL', 'random', 'pixels'], rotation=30, fontsize=8)
             ax.set_title(f"{ds}: {m} ({BETTER[m]} is better)", fontsize=8)
-    n_seeds = len({r['seed'] for r in rows})
+    n_seeds = len({int(r['seed']) for r in rows})
     fig.suptitle(f"{BUDGET['encoder']}, {rows[0]['epochs']} epochs on {rows[0]['n_train']} training images, "
                  f"{n_seeds} seed(s) (dots); DUET: tx sca rot, equi rot, vm, lambda {BUDGET['lam']:g}", fontsize=9)
     plt.tight_layout(); plt.savefig(out.with_suffix('.png'), dpi=120); plt.close(fig)
