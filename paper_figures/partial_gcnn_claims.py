@@ -60,8 +60,8 @@ SCALE = {
                      epochs=5, batch_size=64, lr=1e-3, lr_probs=5e-2, mono=0.0, n_train=None),
     'mnist6-180-magnet': dict(size=20, overrides=['kernel.size=5', 'base_group.sample_per_batch_element=False'],
                               epochs=20, batch_size=64, lr=1e-3, lr_probs=5e-2, mono=0.0, n_train=None),
-    'rotmnist': dict(size=20, overrides=['kernel.size=5', 'net.no_hidden=8'], epochs=8, batch_size=64, lr=1e-3,
-                     lr_probs=1e-2, mono=1e-3, n_train=3000,
+    'rotmnist': dict(size=20, overrides=['kernel.size=5', 'net.no_hidden=8'], epochs=6, batch_size=64, lr=1e-3,
+                     lr_probs=1e-2, mono=1e-3, n_train=2000,
                      train=['train.scheduler=cosine', 'train.scheduler_params.warmup_epochs=1']),
 }
 # Why SIREN for the MNIST6 claims: with the commands' MAGNet (input scale 256) the partial model's training loss stayed
