@@ -669,13 +669,10 @@ def get_dataset(name: str, # one of `SOURCES`, a key of `VARIANTS`, or 'RotFashi
                 source: str | None = None, # what a variant is built from: 'digits', 'mnist' or 'fashion_mnist'; None = default_source()
                 pad: int = 0, # zero rows/columns added at bottom/right before rotating (1: 28 -> 29, see `pad_images`)
                 download: bool = False, # MNIST/Fashion-MNIST/CIFAR: fetch through torchvision when missing
-                train: bool | None = None, # OLD keyword, kept for callers not yet moved to `split`: True = 'train', False = 'test'
                 **kw # variant parameter overrides (theta_deg, sigma_deg, jitter_deg, ...)
                ) -> tuple[torch.Tensor, torch.Tensor, dict]:
     "Images (N, C, H, W) in [0, 1], labels (N,) and a dict of extra per-sample tensors (e.g. 'angle')."
-    if train is not None:   # transition: the old signature was get_dataset(name, root, train, ...), root second
-        if split not in SPLITS and root is None: root = split
-        split = 'train' if train else 'test'
+    if 'train' in kw: raise TypeError("get_dataset: the `train=` keyword is gone; pass split='train' or split='test'")
     _check_split(split)
     if name in ALIASES:
         name, src = ALIASES[name]
