@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Write README.md from nbs/index.ipynb (nbdev-readme needs quarto, which is not installable here).
 
-Markdown cells are copied; code cells become ```python blocks (nbdev `#|` directive lines dropped,
-cells marked `#| hide` left out), followed by their text outputs if the notebook holds any.
+Markdown cells are copied; code cells become ```python blocks (nbdev `#|` directive lines dropped),
+followed by their text outputs if the notebook holds any. A cell marked `#| hide` shows no code: only its
+markdown outputs (e.g. a results table a cell computed from paper_figures/*.csv) are copied, as markdown.
 `--check` exits 1 when README.md differs from what would be written.
 """
 import json, sys
@@ -20,7 +21,11 @@ def render(nb: dict) -> str:
             continue
         lines = src.splitlines()
         directives = [l for l in lines if l.startswith('#|')]
-        if any(d.split()[1:2] in (['hide'], ['exporti']) for d in directives): continue
+        if any(d.split()[1:2] in (['hide'], ['exporti']) for d in directives):
+            for o in c.get('outputs', []):
+                md = o.get('data', {}).get('text/markdown')
+                if md: parts.append(''.join(md).strip())
+            continue
         code = '\n'.join(l for l in lines if not l.startswith('#|')).strip()
         if code: parts.append(f'```python\n{code}\n```')
         for o in c.get('outputs', []):
