@@ -22,8 +22,8 @@ from .evaluation import (extract_features, linear_probe, regression_r2, fit_deco
 from .experiments import (ExperimentConfig, ConfigError, check_int, check_float, check_choice, make_config,
                                 start_run, train_stage, finish_run, register_runner, load_train_test)
 from .methods.simclr import SimCLR
-from .methods.essl import ESSL
-from .methods.duet import DUET
+from .methods.essl import ESSL, ESSL_TASKS
+from .methods.duet import DUET, DUET_EQUI
 
 # %% auto #0
 __all__ = ['MODELS', 'SSLConfig', 'build_ssl_method', 'center_crop', 'load_data', 'StepLimit', 'rotated_copies',
@@ -65,6 +65,9 @@ class SSLConfig(ExperimentConfig):
         check_choice(self, 'model', MODELS)
         check_choice(self, 'encoder', list_encoders())
         check_choice(self, 'equi_tx', TRANSFORMS)
+        valid = {'duet': DUET_EQUI, 'essl': sorted(ESSL_TASKS)}.get(self.model)   # codes the method can learn
+        if valid is not None and self.equi_tx not in valid:
+            raise ConfigError('equi_tx', f"{self.model.upper()} cannot learn {self.equi_tx!r}; choose one of {list(valid)}")
         codes = self.tx.split()
         if self.model == 'duet' and self.equi_tx not in codes:
             raise ConfigError('equi_tx', f"DUET needs equi_tx ({self.equi_tx!r}) among the view transforms tx "
