@@ -18,8 +18,8 @@ Execution (the same for --write and for the comparison, so a stored notebook is 
 
 Comparison, per executed cell:
   - text (stdout, stderr, text/plain, text/html, text/markdown, text/latex) must be equal after masking what
-    legitimately varies: progress-bar lines, timings and rates (numbers with s/ms/us, it/s, img/s, speed-ups
-    like 4.1x or x1.10, "Wall time"/"CPU times" lines, fields named *_s/time/speed), memory addresses, process
+    legitimately varies: progress-bar lines, timings and rates (numbers with s/ms/us, any unit/s, speed-ups
+    like 4.1x or x1.10 or after 'ratio'/'speed-up', "Wall time"/"CPU times" lines, fields named *_s/time/speed), memory addresses, process
     ids and ports, dates, temporary
     paths, and this checkout's and the home folder's paths;
   - numbers in that text agree when |a - b| <= atol + rtol*|a| (default rtol 1e-3, atol 1e-6) or when they
@@ -207,7 +207,8 @@ MASKS = [
     (re.compile(r'\d{4}-\d\d-\d\d[ T_]\d\d[:-]\d\d[:-]\d\d(\.\d+)?'), '<date>'),
     (re.compile(r'/tmp/[^\s\'",)\]]+'), '<tmp>'),
     (re.compile(r'[-+]?\d+(\.\d+)?(e[-+]?\d+)?\s*(ns|µs|us|ms|s|sec|secs|seconds|min|mins|minutes|h|hours)\b(?!/)'), '<time>'),
-    (re.compile(r'[-+]?\d+(\.\d+)?(e[-+]?\d+)?\s*(k|M|G)?(img|images|samples|it|steps|batches|views)/s\b'), '<rate>'),
+    (re.compile(r'[-+]?\d+(\.\d+)?(e[-+]?\d+)?\s*(k|M|G)?[A-Za-z]+/s\b'), '<rate>'),          # 127 img/s, 9 pairs/s
+    (re.compile(r'(\b(?:speed-?up|ratio)\b[^\n]{0,30}?)(?<![\w.])[-+]?\d+(\.\d+)?(?![\w.])'), r'\1<ratio>'),      # ratio equinb/e2cnn 2.56
     (re.compile(r'[-+]?\d+(\.\d+)?\s*[x×](?![\w])|(?<![\w])[x×]\d+(\.\d+)?\b'), '<ratio>'),   # 4.1x, x1.10
     (re.compile(r'\b(pid|PID|port)\b(\s*[=:]?\s*)\d+'), r'\1\2<n>'),
     # timings reported as values of named fields: {'epoch_s': 0.035, 'images_per_s': 1819.8}, img_s=110
@@ -229,7 +230,7 @@ def normalise(text):
     for l in text.splitlines():
         if BAR.search(l) or DROP_LINE.match(l): continue
         for rx, rep in MASKS: l = rx.sub(rep, l)
-        lines.append(l.rstrip())
+        lines.append(re.sub(r'[ \t]+', ' ', l).strip())     # column padding follows the masked numbers' widths
     return '\n'.join(l for l in lines if l.strip())
 
 
