@@ -13,7 +13,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 from torch.utils.data import Dataset
-from tqdm.auto import tqdm
+from tqdm.std import tqdm   # the text bar: tqdm.auto warns (IProgress) in kernels without ipywidgets
 
 from .groups import SO3
 

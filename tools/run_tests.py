@@ -5,9 +5,11 @@
    equinb/ or README.md (the notebooks are the source of truth; the package is their export);
 2. wheel: build equinb's wheel, install it into a fresh venv outside the source tree, import every module,
    run every console script's --help and the README's python snippets from there;
-3. notebooks: `nbdev-test`, counting notebooks passed and failed (nbdev-test prints no count).
+3. notebooks: `nbdev-test`, counting notebooks passed and failed (nbdev-test prints no count);
+4. outputs: the chapters stored with their outputs are re-executed (tools/check_outputs.py --all) and must give
+   the same numbers and figures to its tolerance, so no stale output survives; each stale notebook counts as failed.
 
-    python tools/run_tests.py [--flags "slow gpu"] [--workers 2] [--skip-sync] [--skip-wheel]
+    python tools/run_tests.py [--flags "slow gpu"] [--workers 2] [--skip-sync] [--skip-wheel] [--skip-outputs]
 """
 import argparse, hashlib, os, re, shutil, subprocess, sys, tempfile, zipfile
 from pathlib import Path
@@ -134,16 +136,31 @@ def run_notebooks(flags, workers):
     return max(len(done) - len(failed), 0), len(failed)
 
 
+def check_outputs(workers):
+    "Re-execute the notebooks stored with outputs and compare; return (passed, failed) notebook counts."
+    proc = subprocess.run([sys.executable, str(root / 'tools' / 'check_outputs.py'), '--all', '--jobs', str(workers)],
+                          cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    sys.stdout.write(proc.stdout); sys.stdout.flush()
+    m = re.search(r'check_outputs: (\d+) passed, (\d+) failed', proc.stdout)
+    if not m: return 0, 1
+    return int(m.group(1)), int(m.group(2)) or (1 if proc.returncode else 0)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--flags', default='', help='nbdev-test flags to run as well, e.g. "slow gpu"')
     ap.add_argument('--workers', type=int, default=2)
     ap.add_argument('--skip-sync', action='store_true')
     ap.add_argument('--skip-wheel', action='store_true')
+    ap.add_argument('--skip-outputs', action='store_true', help='do not re-execute the chapters stored with outputs')
     a = ap.parse_args()
     if not a.skip_sync: check_sync()
     if not a.skip_wheel: check_wheel()
     passed, failed = run_notebooks(a.flags, a.workers)
+    if not a.skip_outputs:
+        op, of = check_outputs(a.workers)
+        print(f'outputs: {op} notebooks current, {of} stale')
+        failed += of
     print(f'{passed} passed, {failed} failed')
     sys.exit(1 if failed else 0)
 
