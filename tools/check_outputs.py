@@ -206,8 +206,8 @@ MASKS = [
     (re.compile(r'0x[0-9a-fA-F]{6,}'), '0x<addr>'),
     (re.compile(r'\d{4}-\d\d-\d\d[ T_]\d\d[:-]\d\d[:-]\d\d(\.\d+)?'), '<date>'),
     (re.compile(r'/tmp/[^\s\'",)\]]+'), '<tmp>'),
-    (re.compile(r'[-+]?\d+(\.\d+)?(e[-+]?\d+)?\s*(ns|µs|us|ms|s|sec|secs|seconds|min|mins|minutes|h|hours)\b(?!/)'), '<time>'),
-    (re.compile(r'[-+]?\d+(\.\d+)?(e[-+]?\d+)?\s*(k|M|G)?[A-Za-z]+/s\b'), '<rate>'),          # 127 img/s, 9 pairs/s
+    (re.compile(r'[-+]?\d+(,\d{3})*(\.\d+)?(e[-+]?\d+)?\s*(ns|µs|us|ms|s|sec|secs|seconds|min|mins|minutes|h|hours)\b(?!/)'), '<time>'),
+    (re.compile(r'[-+]?\d+(,\d{3})*(\.\d+)?(e[-+]?\d+)?\s*(k|M|G)?[A-Za-z]+/s\b'), '<rate>'),  # 127 img/s, 9 pairs/s, 25,189 images/s
     (re.compile(r'(\b(?:speed-?up|ratio)\b[^\n]{0,30}?)(?<![\w.])[-+]?\d+(\.\d+)?(?![\w.])'), r'\1<ratio>'),      # ratio equinb/e2cnn 2.56
     (re.compile(r'[-+]?\d+(\.\d+)?\s*[x×](?![\w])|(?<![\w])[x×]\d+(\.\d+)?\b'), '<ratio>'),   # 4.1x, x1.10
     (re.compile(r'\b(pid|PID|port)\b(\s*[=:]?\s*)\d+'), r'\1\2<n>'),
