@@ -607,7 +607,7 @@ def load_dataset(path: str | os.PathLike, # a file written by `save_dataset`
     if len(set(lens.values())) != 1: raise ValueError(f"{path}: tensors have different lengths {lens}")
     return dict(t)
 
-# %% ../nbs/03_data.ipynb #bba290c7
+# %% ../nbs/03_data.ipynb #b00edd03
 SOURCES = ('digits', 'mnist', 'fashion_mnist', 'rotmnist_amat', 'cifar10', 'cifar100')
 VARIANT_SOURCES = ('digits', 'mnist', 'fashion_mnist')
 ALIASES = {'RotFashionMNIST': ('RotMNIST', 'fashion_mnist')}   # name -> (variant, source)
@@ -733,7 +733,7 @@ class MultiViewBatch:
         return out
     def __repr__(self): return f"MultiViewBatch({self.transform!r}, n_views={self.n_views})"
 
-# %% ../nbs/03_data.ipynb #741d3184
+# %% ../nbs/03_data.ipynb #a76fca1b
 class DeviceLoader:
     "Batches of index slices of device-resident tensors; reproducible per epoch from a seed."
     def __init__(self, *tensors: torch.Tensor, # equal-length tensors (images, labels, angles, ...)
