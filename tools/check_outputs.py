@@ -387,7 +387,10 @@ def _check_nb(path, args, skip_flags, say):
 
 # ---------------------------------------------------------------- numbers in the prose
 
-PROSE_NUM = re.compile(r'(?<![\w.\-/])[-+−]?(?:\d+(?:,\d{3})+|\d+\.\d+|\.\d+|\d+)(?:[eE][-+]?\d+)?(?:\s*%|[x×](?!\w))?(?![\w/])')
+PROSE_NUM = re.compile(r'(?<![\w.\-/])[-+−]?(?:\d+(?:,\d{3})+|\d+\.\d+|\.\d+|\d+)(?:[eE][-+]?\d+)?(?:\s*%|[x×](?!\w)|[kMG](?![\w/]))?(?![\w/])')
+# numbers in outputs, with thousands separators (11,180,736) read as one number
+OUT_NUM = re.compile(r'(?<![\w.])[-+]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?![\w.])|\b(?:nan|inf)\b')
+_SCALE = {'k': 1e3, 'M': 1e6, 'G': 1e9}
 NOT_A_RESULT = re.compile(r'(?:chapter|chapters|ch\.|section|table|fig\.?|figure|eq\.?|equation|icml|iclr|neurips|cvpr|iccv|eccv|arxiv|'
                           r'python|nbdev|torch|pytorch|version|v)\s*$', re.I)
 
@@ -405,7 +408,9 @@ def _prose(md):
 
 def _as_float(tok):
     t = tok.replace('−', '-').replace(',', '').rstrip('%x× ').strip()
-    try: return float(t), tok.strip().endswith('%')
+    scale = _SCALE.get(t[-1:], 1.0) if t[:-1] else 1.0
+    if scale != 1.0: t = t[:-1]
+    try: return float(t) * scale, tok.strip().endswith('%')
     except ValueError: return None, False
 
 
@@ -420,13 +425,14 @@ def number_sources(nb):
                     [v for k, v in o.get('data', {}).items() if k.startswith('text/')]
             for t in texts:
                 t = t if isinstance(t, str) else ''.join(t)
-                out += [v for v, _ in map(_as_float, NUM.findall(t)) if v is not None]
+                out += [v for v, _ in map(_as_float, NUM.findall(t) + OUT_NUM.findall(t)) if v is not None]
     return src, out
 
 
 def _matches(x, tok, pool):
     "A pool value that prints as tok at tok's precision (or as its percentage)."
-    q = _ulp(tok.replace('−', '-').replace(',', '').rstrip('%x× ').strip().lstrip('+-'))
+    t = tok.replace('−', '-').replace(',', '').rstrip('%x× ').strip().lstrip('+-')
+    q = _ulp(t[:-1]) * _SCALE[t[-1]] if t[-1:] in _SCALE and t[:-1] else _ulp(t)
     for v in pool:
         for cand in (v, v * 100):
             if abs(cand - x) <= q / 2 * 1.0000001 + 1e-12: return True
