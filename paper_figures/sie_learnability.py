@@ -10,7 +10,9 @@ self-supervised representation evaluated by a post-hoc regressor can, and the be
 Each setting is a benchmark (generator arguments) x a training budget. Results are appended to
 paper_figures/sie_learnability.csv as each setting finishes; `--replot` redraws the PNG.
 
-    flock /tmp/coord/cpu.lock env OMP_NUM_THREADS=2 .venv/bin/python paper_figures/sie_learnability.py --settings base
+    /tmp/coord/cpu .venv/bin/python paper_figures/sie_learnability.py --settings palette_320   # one thread
+
+Rows before palette_long were run with two threads (OMP_NUM_THREADS=2); `threads` records it.
 """
 from __future__ import annotations
 import argparse, csv, json, math, time
@@ -41,6 +43,10 @@ SETTINGS = {
     'palette_many': dict(bench={**B, 'objects_per_class': 160, 'asymmetry': 'palette'}, minutes=6, widths=(32, 64, 128, 128)),
     # the same without the octant colours
     'base_many': dict(bench={**B, 'objects_per_class': 160}, minutes=9, widths=(32, 64, 128, 128)),
+    # palette, 160 objects/class, twice the budget (on one thread)
+    'palette_long': dict(bench={**B, 'objects_per_class': 160, 'asymmetry': 'palette'}, minutes=12, widths=(32, 64, 128, 128)),
+    # palette, 320 objects/class (palette_many still gapped: train R^2 0.90, val 0.79)
+    'palette_320': dict(bench={**B, 'objects_per_class': 320, 'asymmetry': 'palette'}, minutes=12, widths=(32, 64, 128, 128)),
     # octants, 64 px
     'octants_64': dict(bench={**B, 'size': 64, 'asymmetry': 'octants'}, minutes=11, widths=(32, 64, 128, 128)),
 }
@@ -119,7 +125,7 @@ def run_setting(name: str, seed: int = 0, batch: int = 64) -> dict:
                deg_val=quat_geodesic_deg(pred, q).mean().item(), deg_val_median=quat_geodesic_deg(pred, q).median().item(),
                r2_train=r2_score(canonical_quaternion(qt), pt, 'global').item(),
                deg_chance=quat_geodesic_deg(q[torch.randperm(len(q), generator=torch.Generator().manual_seed(0))], q).mean().item(),
-               gen_seconds=round(t_gen, 1), train_seconds=round(t_train, 1))
+               gen_seconds=round(t_gen, 1), train_seconds=round(t_train, 1), threads=torch.get_num_threads())
     print(json.dumps(res), flush=True)
     new = not CSV.exists()
     with CSV.open('a', newline='') as f:
