@@ -209,7 +209,7 @@ def act_inverse(angles: torch.Tensor, # (...,) rotation angles theta of g
     xr, yr = c * x + s * y, -s * x + c * y
     return torch.stack([xr, yr * (1 - 2 * refl.double()[..., None])], -1).float()
 
-# %% ../nbs/40_partial_gcnn.ipynb #1c1b049d
+# %% ../nbs/40_partial_gcnn.ipynb #371b71fa
 @dataclass
 class GroupSamples:
     "Group elements sampled by a layer, carried with its feature map `(B, C, n, H, W)`."
@@ -238,10 +238,12 @@ def stratified_angles(p: torch.Tensor, # scalar subset size (the original's raw 
     u = -math.pi + 2 * math.pi * (i[None] + offset) / n
     return torch.as_tensor(p).double() * u
 
-def n_partial_samples(p: float, # subset size (its absolute value is used)
-                      n: int, # samples of the full group
+def n_partial_samples(p: float, # subset size (the raw p may be negative or above 1)
+                      n: int, # samples of the full group (E2: rotations)
+                      signed: bool = False, # the original's E(2) rule |min(n, ceil(n p))| (SE(2): ceil(n |p|))
                      ) -> int:
-    "The original's sample count min(n, ceil(n |p|)), at least 1."
+    "The original's sample count: min(n, ceil(n |p|)) (SE2), |min(n, ceil(n p))| (E2, `signed`); at least 1."
+    if signed: return max(1, abs(min(n, math.ceil(n * float(p) - 1e-6))))
     return max(1, min(n, math.ceil(n * abs(float(p)) - 1e-6)))
 
 def relaxed_bernoulli_st(logit: torch.Tensor, # logits of the probability of a 1
@@ -277,7 +279,7 @@ def linear_temperature(step: int, # training iterations so far
     if start <= 0 or end <= 0: raise ValueError(f"temperatures must be > 0, got start={start}, end={end}")
     return float(max(end, start - min(step / total, 1.0) * (start - end)))
 
-# %% ../nbs/40_partial_gcnn.ipynb #a90a38cb
+# %% ../nbs/40_partial_gcnn.ipynb #b7ce1eb0
 def _logit(q: float) -> float: return math.log(q) - math.log1p(-q)
 
 class GroupSampler(nn.Module):
@@ -297,11 +299,15 @@ class GroupSampler(nn.Module):
                  temp_end: float = 1e-4, # temperature at the end of the linear schedule
                  temp_iters: int | None = None, # linear schedule over this many training draws; None: fixed `temperature`
                  random_eval_gate: bool = False, # sample the gates in evaluation too (the original)
+                 p_range: str = 'free', # raw p: 'free' (the original: unbounded) or 'project' (kept in [p_min, 1])
                 ):
         super().__init__()
         if group not in ('SE2', 'E2'): raise ValueError(f"unknown group {group!r}: use 'SE2' or 'E2'")
         if method not in ('random', 'deterministic'): raise ValueError(f"unknown sampling method {method!r}: use 'random' or 'deterministic'")
         if p_param not in ('raw', 'sigmoid'): raise ValueError(f"unknown p_param {p_param!r}: use 'raw' or 'sigmoid'")
+        if p_range not in ('free', 'project'): raise ValueError(f"unknown p_range {p_range!r}: use 'free' or 'project'")
+        if p_range == 'project' and p_param != 'raw':
+            raise ValueError(f"p_range='project' bounds the raw p; p_param={p_param!r} is bounded already")
         if n_samples < 1: raise ValueError(f"n_samples must be >= 1, got {n_samples}")
         if group == 'E2' and e2_elements and (n_samples < 2 or n_samples % 2):
             raise ValueError(f"E2 with e2_elements=True needs an even n_samples >= 2 (n/2 rotations x 2), got {n_samples}")
@@ -310,7 +316,7 @@ class GroupSampler(nn.Module):
         self.p_param, self.p_min = p_param, float(p_min)
         self.random_offset, self.adaptive = bool(random_offset), bool(adaptive_samples)
         self.temperature, self.temp_end, self.temp_iters = float(temperature), float(temp_end), temp_iters
-        self.random_eval_gate = bool(random_eval_gate)
+        self.random_eval_gate, self.p_range = bool(random_eval_gate), p_range
         self.gate_scale = 2.0 if p_param == 'raw' else 1.0     # the original's sigmoid(2 r)
         self.register_buffer('step', torch.zeros((), dtype=torch.long))
         if not partial: return
@@ -343,7 +349,7 @@ class GroupSampler(nn.Module):
         if self.method == 'deterministic':
             g = self._gate_logit('gate')
             return torch.ones(()) if g is None else (1 + torch.sigmoid(g).sum()) / self.n_rot
-        if self.p_param == 'raw': return self.p_raw
+        if self.p_param == 'raw': return self.p_raw if self.p_range == 'free' else self.p_raw.clamp(self.p_min, 1.0)
         return self.p_min + (1 - self.p_min) * torch.sigmoid(self.p_logit)
 
     @property
@@ -355,12 +361,16 @@ class GroupSampler(nn.Module):
     def n_rotations(self) -> int:
         "How many rotations the next draw samples."
         if not (self.partial and self.adaptive and self.method == 'random'): return self.n_rot
-        return n_partial_samples(float(self.p.detach()), self.n_rot)
+        return n_partial_samples(float(self.p.detach()), self.n_rot, signed=self.group == 'E2')
 
     def current_temperature(self) -> float:
         "The Gumbel temperature of the next draw."
         if self.temp_iters is None: return self.temperature
         return linear_temperature(int(self.step), self.temp_iters, self.temperature, self.temp_end)
+
+    @torch.no_grad()
+    def _project_p(self):   # after an optimiser step: back into [p_min, 1] (in place, only when outside)
+        if not (self.p_min <= float(self.p_raw) <= 1.0): self.p_raw.clamp_(self.p_min, 1.0)
 
     def _gates(self, logit, S, k, generator, t):   # (S, k) hard 0/1 gates with straight-through gradients
         if self.training or self.random_eval_gate:
@@ -376,6 +386,8 @@ class GroupSampler(nn.Module):
         S = batch if per_element else 1
         t = self.current_temperature()
         if self.training and self.partial: self.step += 1
+        if self.training and self.p_range == 'project' and getattr(self, 'p_raw', None) is not None:
+            self._project_p()
         n = self.n_rotations()
         if self.method == 'deterministic':   # the fixed grid of C_n with the identity at index n // 2
             th = stratified_angles(torch.tensor(1.0), n, torch.full((S, 1), 0.5 * (n % 2), device=dev))
@@ -399,9 +411,9 @@ class GroupSampler(nn.Module):
                             torch.cat([torch.zeros(th.shape, device=dev), torch.ones(th.shape, device=dev)], 1),
                             torch.cat([mass, mass * gate], 1))
 
-# %% ../nbs/40_partial_gcnn.ipynb #177367df
+# %% ../nbs/40_partial_gcnn.ipynb #a7ffd22c
 SAMPLER_OPTIONS = ('method', 'p_param', 'p_init', 'p_min', 'reflect_init', 'random_offset', 'adaptive_samples',
-                   'e2_elements', 'temperature', 'temp_end', 'temp_iters', 'random_eval_gate')
+                   'e2_elements', 'temperature', 'temp_end', 'temp_iters', 'random_eval_gate', 'p_range')
 KERNEL_OPTIONS = ('hidden', 'kernel_layers', 'omega_0', 'activation', 'learn_omega_0', 'weight_norm', 'kernel_norm',
                   'kernel_init')
 
@@ -498,7 +510,7 @@ class LiftingConv(_GroupLayer):
         y = _conv_per_sample(x, w, self.padding, self._bias(gs.n))
         return y.reshape(x.shape[0], self.cout, gs.n, *y.shape[-2:]), gs
 
-# %% ../nbs/40_partial_gcnn.ipynb #486d0d24
+# %% ../nbs/40_partial_gcnn.ipynb #10e7da7d
 def relative_elements(g: GroupSamples, # output elements (S, n_out)
                       h: GroupSamples, # input elements (S', n_in)
                      ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -598,7 +610,7 @@ class PointwiseGroupConv(nn.Module):
         y = torch.einsum('oi,bihw->bohw', w[0], xf) if w.shape[0] == 1 else torch.einsum('boi,bihw->bohw', w, xf)
         return y.reshape(B, self.cout, g.n, H, W)
 
-# %% ../nbs/40_partial_gcnn.ipynb #73151317
+# %% ../nbs/40_partial_gcnn.ipynb #71f82d6d
 def group_pool(x: torch.Tensor, # features on G (B, C, n, H, W)
                gs: GroupSamples, # their elements (for the masses)
                mode: str = 'max', # 'max' or 'mean'
@@ -641,7 +653,7 @@ def spatial_pool(x: torch.Tensor, # features (B, C, n, H, W) or images (B, C, H,
     y = f(x.reshape(B, C * n, H, W), size)
     return y.reshape(B, C, n, *y.shape[-2:])
 
-# %% ../nbs/40_partial_gcnn.ipynb #fd935fd4
+# %% ../nbs/40_partial_gcnn.ipynb #c011d0f0
 class PartialGCNN(nn.Module):
     "Partial (or full) group-equivariant CNN on SE(2)/E(2) with continuous kernels; returns logits."
     def __init__(self, in_channels: int = 1, # image channels
@@ -718,7 +730,7 @@ def full_gcnn(**kwargs) -> PartialGCNN:
     kwargs['partial'] = False
     return PartialGCNN(**kwargs)
 
-# %% ../nbs/40_partial_gcnn.ipynb #35f5bcd4
+# %% ../nbs/40_partial_gcnn.ipynb #89b5ad82
 def _samplers(model: nn.Module) -> list[tuple[str, GroupSampler]]:
     return [(n.removesuffix('.sampler'), m) for n, m in model.named_modules() if isinstance(m, GroupSampler)]
 
@@ -731,14 +743,21 @@ def layer_probs(model: nn.Module # a model holding partial group layers
         out.append({'layer': name, 'p': float(s.p.detach()), 'reflect': None if r is None else float(r.detach())})
     return out
 
+def _mono_values(s: GroupSampler, reflections: bool) -> torch.Tensor:   # what the monotonic loss compares in one layer
+    v = [s.p]
+    r = s._param('reflect') if (reflections and s.method == 'random') else None
+    if r is not None: v.append(r)                  # E(2): the reflection parameter (raw r), as the original's probs[1]
+    return torch.stack([torch.as_tensor(x, dtype=torch.float32).reshape(()) for x in v])
+
 def monotonic_loss(model_or_ps: nn.Module | Sequence[torch.Tensor], # a model, or p per layer in order
                    weight: float = 1.0, # w
+                   reflections: bool = True, # E(2): also penalise a rising reflection parameter (the original)
                   ) -> torch.Tensor:
-    "w * sum_l ReLU(p_{l+1} - p_l): penalises a layer more equivariant than the one before it."
-    ps = ([s.p for _, s in _samplers(model_or_ps) if s.partial] if isinstance(model_or_ps, nn.Module)
-          else list(model_or_ps))
+    "w * sum_l ReLU(p_{l+1} - p_l) (+ the same on E(2)'s reflection parameter): penalises a layer more equivariant than the one before it."
+    ps = ([_mono_values(s, reflections) for _, s in _samplers(model_or_ps) if s.partial] if isinstance(model_or_ps, nn.Module)
+          else [torch.as_tensor(p, dtype=torch.float32).reshape(1) for p in model_or_ps])
     if len(ps) < 2: return torch.zeros(())
-    ps = torch.stack([torch.as_tensor(p, dtype=torch.float32).reshape(()) for p in ps])
+    ps = torch.stack(ps)
     return weight * F.relu(ps[1:] - ps[:-1]).sum()
 
 def set_temperature(model: nn.Module, # a model holding partial group layers
@@ -773,7 +792,7 @@ def param_groups(model: nn.Module, # the model
     if omegas: groups.append({'params': omegas, 'lr': lr_omega0 or lr, 'weight_decay': 0.0})
     return groups
 
-# %% ../nbs/40_partial_gcnn.ipynb #221875e9
+# %% ../nbs/40_partial_gcnn.ipynb #64626e59
 class Augerino(nn.Module):
     "Augerino: a network averaged over rotations drawn from a learned range [-w, w]."
     def __init__(self, model: nn.Module, # the network f (images -> logits)
@@ -840,7 +859,7 @@ class PlainCNN(nn.Module):
             if i in self.pool_after: x = F.max_pool2d(x, 2)
         return self.head(self.dropout(x.mean((-2, -1))))
 
-# %% ../nbs/40_partial_gcnn.ipynb #7c6467aa
+# %% ../nbs/40_partial_gcnn.ipynb #f649728d
 NORMS = ('batch', 'layer')
 
 def _norm_layer(norm, c):
@@ -1043,7 +1062,7 @@ class GCNN(_GroupNet):
         "Logits `(B, num_classes)`."
         return self.head(self.features(x))
 
-# %% ../nbs/40_partial_gcnn.ipynb #40fba6db
+# %% ../nbs/40_partial_gcnn.ipynb #ac68d04e
 class AugerinoGroup(nn.Module):
     "The original's Augerino: a network averaged over input copies transformed by a learned subset of SE(2)/E(2)."
     def __init__(self, net: nn.Module, # images -> logits (a T2 model: CKResNet/GCNN with one identity sample)
@@ -1095,7 +1114,7 @@ def kernel_ln_loss(model: nn.Module, # a model whose group layers have run forwa
             if m.bias is not None: loss = loss + m.bias.norm(norm_type)
     return weight * loss
 
-# %% ../nbs/40_partial_gcnn.ipynb #b3afc652
+# %% ../nbs/40_partial_gcnn.ipynb #475c014e
 ORIGINAL_DEFAULTS = {
     'net.type': '', 'net.no_hidden': -1, 'net.no_blocks': -1, 'net.dropout': 0.0, 'net.norm': '',
     'net.bottleneck_factor_skip_connection': 2, 'net.block_width_factors': [0.0], 'net.pool_blocks': [-1],
