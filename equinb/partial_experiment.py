@@ -28,7 +28,7 @@ __all__ = ['PARTIAL_MODELS', 'GROUPS', 'ORIGINAL_DATASETS', 'ORIGINAL_NO_EFFECT'
            'load_partial_data', 'build_model', 'build_partial_method', 'prob_row', 'prob_history', 'recalibrate_bn',
            'run_partial', 'original_fields', 'parse_partial_args']
 
-# %% ../nbs/41_partial_experiment.ipynb #fcf7a1f9
+# %% ../nbs/41_partial_experiment.ipynb #efadaf83
 PARTIAL_MODELS = ('gcnn', 'cnn', 'augerino')
 GROUPS = ('SE2', 'E2')
 
@@ -71,6 +71,7 @@ class PartialConfig(ExperimentConfig):
     original: tuple = ()           # the original's key=value words (EXPERIMENTS.md): build its CKResNet/GCNN/Augerino instead
     kernel_ln: float = 0.0         # weight of the L2 penalty on the generated kernels (the original's train.weight_decay)
     lr_omega0: float | None = None # learning rate of learnable SIREN omega_0's (None: lr)
+    p_range: str = 'free'          # raw p: 'free' (the original: unbounded) or 'project' (kept in [p_min, 1], chapter 40)
 
     def validate(self):
         super().validate()
@@ -79,6 +80,7 @@ class PartialConfig(ExperimentConfig):
         check_choice(self, 'group', GROUPS)
         check_choice(self, 'dataset', list(SOURCES) + sorted(VARIANTS))
         check_choice(self, 'kernel', ('siren', 'mlp'))
+        check_choice(self, 'p_range', ('free', 'project'))
         for name in ('n_samples', 'layers', 'channels', 'hidden', 'epochs', 'batch_size'): check_int(self, name, lo=1)
         check_int(self, 'size', lo=1, none=True)
         check_float(self, 'kernel_ln', 0., strict=False); check_float(self, 'lr_omega0', 0., none=True)
@@ -99,7 +101,7 @@ class PartialConfig(ExperimentConfig):
         if self.original: return bool(original_config(self.original)['conv.partial_equiv'])
         return self.model == 'gcnn' and self.partial
 
-# %% ../nbs/41_partial_experiment.ipynb #a9db0002
+# %% ../nbs/41_partial_experiment.ipynb #aad7a0e8
 def load_partial_data(cfg: PartialConfig # the run's settings
                      ) -> tuple:
     "(x_train, y_train, x_test, y_test) of `cfg.dataset` at `cfg.size`; `n_train`/`n_test` pick seeded random subsets."
@@ -116,13 +118,15 @@ def build_model(cfg: PartialConfig, # the run's settings
                ) -> nn.Module:
     "The network named by `cfg.model`, or by the original's words in `cfg.original` (images -> logits)."
     if cfg.original:
-        return original_model(list(cfg.original), temp_iters=cfg.epochs * steps_per_epoch if steps_per_epoch else None)
+        return original_model(list(cfg.original), temp_iters=cfg.epochs * steps_per_epoch if steps_per_epoch else None,
+                              p_range=cfg.p_range)
     if cfg.model == 'gcnn':
         return PartialGCNN(in_channels, num_classes, group=cfg.group, n_samples=cfg.n_samples, partial=cfg.partial,
                            layers=cfg.layers, channels=cfg.channels, kernel=cfg.kernel, kernel_size=cfg.kernel_size,
                            hidden=cfg.hidden, kernel_layers=cfg.kernel_layers, omega_0=cfg.omega_0,
                            pool_after=cfg.pool_after, p_init=cfg.p_init, adaptive_samples=cfg.adaptive_samples,
-                           sample_per_batch_element=cfg.sample_per_batch_element, temperature=cfg.temp_start)
+                           sample_per_batch_element=cfg.sample_per_batch_element, temperature=cfg.temp_start,
+                           p_range=cfg.p_range)
     cnn = PlainCNN(in_channels, num_classes, layers=cfg.layers, channels=cfg.cnn_channels or 2 * cfg.channels,
                    kernel_size=cfg.kernel_size, pool_after=cfg.pool_after)
     return cnn if cfg.model == 'cnn' else Augerino(cnn, n_copies=cfg.augerino_copies)
