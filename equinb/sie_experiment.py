@@ -36,7 +36,7 @@ __all__ = ['EXPERIENCES', 'ALIASES', 'SEED_EXPERIENCES', 'main', 'SIE_EVALS', 'e
            'evaluate_bench', 'run_sie', 'sie_parser', 'parse_sie_args', 'seed_state', 'SeedModel', 'sie_eval_parser',
            'load_trained', 'results_table']
 
-# %% ../nbs/31_sie_experiment.ipynb #e600e5bc
+# %% ../nbs/31_sie_experiment.ipynb #82546870
 EXPERIENCES = (*EXPERIENCE_NAMES, 'EquiMod')   # the seed's 14; 'EquiMod' is equinb's earlier name for SimCLREquiMod
 ALIASES = {'EquiMod': 'SimCLREquiMod'}
 
@@ -86,7 +86,7 @@ class SIEConfig(ExperimentConfig):
     n_classes: int = 10            # procedural benchmark: classes ...
     objects_per_class: int = 40    # ... objects per class ...
     views_per_object: int = 12     # ... views per object (3DIEBench: 50) ...
-    asymmetry: str = 'none'        # ... and object colouring ('octants': see chapter 60)
+    asymmetry: str = 'none'        # ... and object colouring ('octants' or 'palette': see chapter 60; the comparison: 'palette')
     size_dataset: int = -1         # keep only the first objects of a split (-1: all), like the seed's flag
     eval_protocol: str = 'sie'     # PRE/MRR/H@k queries: 'sie' (view 0 to every view) or 'random' (eval_pairs per object)
     pre_gallery: str = 'split'     # PRE's search: 'split' (every val embedding, the seed) or 'object'

@@ -12,11 +12,12 @@ frozen encoder:
   predictor use it on their equivariant embedding, the others get a linear-hypernetwork predictor fitted post hoc
   on their training representations.
 
-Rows are appended to paper_figures/sie_comparison_runs.csv as they finish (so a run can be split over several
-invocations, e.g. one per seed); `--summarise` writes paper_figures/sie_comparison.csv (mean and std over seeds)
-and paper_figures/sie_comparison.png.
+Rows are appended to paper_figures/sie_comparison_runs.csv as they finish; a (method, seed, benchmark, budget)
+already there is skipped, so an interrupted invocation resumes where it stopped. `--summarise` writes
+paper_figures/sie_comparison.csv (mean and std over seeds, the mean-predictor floor, the paper's sourced numbers)
+and paper_figures/sie_comparison.png. One thread (the CPU slot's):
 
-    flock /tmp/coord/cpu.lock env OMP_NUM_THREADS=2 .venv/bin/python paper_figures/sie_comparison.py --seeds 0
+    /tmp/coord/cpu .venv/bin/python paper_figures/sie_comparison.py --seeds 0 1 2
     .venv/bin/python paper_figures/sie_comparison.py --summarise
 """
 from __future__ import annotations
@@ -33,6 +34,8 @@ RUNS = Path(os.environ.get('SIE_RUNS_CSV', HERE / 'sie_comparison_runs.csv'))
 METHODS = ('random-init', 'VICReg', 'SimCLR', 'VICRegPartInv', 'SimCLRAugSelf', 'SimCLRAugSelfRotColor', 'SimCLREquiMod',
            'SimCLREquiModRotColor', 'VICRegEquiMod', 'SimCLROnlyEqui', 'SimCLROnlyEquiRotColor', 'SIEOnlyEqui', 'SIENoVar',
            'SIE', 'SIERotColor')
+# the methods run first (the brief's priority when the CPU budget does not fit every experience at 3 seeds)
+PRIORITY = ('random-init', 'SIE', 'VICReg', 'SimCLR', 'SimCLRAugSelf', 'SimCLREquiMod', 'VICRegEquiMod')
 # the SIE paper's 3DIEBench headline we can source: SIE's rotation R^2 0.73 (EquiCaps, arXiv 2506.09895: "0.78 ...
 # improving upon SIE ... by 0.05"); other cells of the paper's table are not reproduced here without a source.
 PAPER = {'SIE': {'rot_r2_full': 0.73}}
@@ -71,14 +74,31 @@ def run_one(name, seed, a, tr, va):
                          cfg.regressor_epochs, cfg.regressor_standardize, cfg.val_pairs_per_object, seed=seed)
     for k in list(res):
         if k.startswith('acc_') or k.startswith('H@'): res[k] *= 100
-    row = dict(method=name, seed=seed, epochs=cfg.epochs if hist else 0, asymmetry=a.asymmetry,
+    row = dict(method=name, seed=seed, epochs=cfg.epochs if hist else 0, asymmetry=a.asymmetry, bench=bench_tag(a), budget=budget_tag(a),
+               reg_hidden='-'.join(map(str, a.reg_hidden)), reg_epochs=a.reg_epochs,
                loss_first=hist[0]['loss_total'] if hist else float('nan'), loss_last=hist[-1]['loss_total'] if hist else float('nan'),
                train_seconds=round(t_train, 1), eval_seconds=round(time.time() - t0 - t_train, 1), **res)
     print(json.dumps({k: (round(v, 4) if isinstance(v, float) else v) for k, v in row.items()}), flush=True)
     return row
 
 
-COLS = ['method', 'seed', 'epochs', 'asymmetry', 'acc_inv', 'acc_equi', 'acc_full', 'rot_r2_inv', 'rot_r2_equi', 'rot_r2_full',
+def bench_tag(a) -> str:
+    "The benchmark a row was measured on: asymmetry, objects per class, views, image side."
+    return f"{a.asymmetry}-{a.objects_per_class}x{a.views}-{a.size}px"
+
+
+def budget_tag(a) -> str:
+    "The training and evaluation budget of a row (what must match for rows to be compared)."
+    return f"e{a.epochs}-b{a.batch_size}-w{'.'.join(map(str, a.widths))}-reg{'.'.join(map(str, a.reg_hidden))}x{a.reg_epochs}"
+
+
+def done_rows() -> set:
+    "(method, seed, bench, budget) of the rows already in the runs CSV."
+    if not RUNS.exists(): return set()
+    with RUNS.open() as f: return {(r['method'], int(r['seed']), r.get('bench', ''), r.get('budget', '')) for r in csv.DictReader(f)}
+
+
+COLS = ['method', 'seed', 'epochs', 'asymmetry', 'bench', 'budget', 'reg_hidden', 'reg_epochs', 'acc_inv', 'acc_equi', 'acc_full', 'rot_r2_inv', 'rot_r2_equi', 'rot_r2_full',
         'colour_r2_inv', 'colour_r2_equi', 'colour_r2_full', 'pre', 'mrr', 'H@1', 'H@5', 'H@10', 'predictor',
         'loss_first', 'loss_last', 'train_seconds', 'eval_seconds']
 
@@ -134,21 +154,38 @@ def mean_predictor_floor(a) -> dict:
     return out
 
 
-def summarise():
+def supervised_reference(a):
+    "(row name, held-out R^2) of the supervised siamese network of sie_learnability.csv on this benchmark, or None."
+    import pandas as pd
+    f = HERE / 'sie_learnability.csv'
+    if not f.exists(): return None
+    lt = pd.read_csv(f)
+    lt = lt[(lt.asymmetry == a.asymmetry) & (lt.objects_per_class == a.objects_per_class) & (lt.views_per_object == a.views) & (lt['size'] == a.size)]
+    if lt.empty: return None
+    r = lt.iloc[-1]
+    return f"supervised end-to-end ({r.setting}, every val pair)", float(r.r2_val)
+
+
+def summarise(a):
+    "Mean/std over seeds of the rows measured at `a`'s benchmark and budget, the floor, the paper's numbers, the claims."
     import pandas as pd
     import matplotlib; matplotlib.use('Agg')
     import matplotlib.pyplot as plt
     df = pd.read_csv(RUNS)
-    num = [c for c in COLS[4:18] if c != 'predictor']
+    df = df[(df['bench'] == bench_tag(a)) & (df['budget'] == budget_tag(a))]
+    if df.empty: raise SystemExit(f"no rows of benchmark {bench_tag(a)}, budget {budget_tag(a)} in {RUNS}")
+    num = [c for c in COLS[COLS.index('acc_inv'):COLS.index('H@10') + 1] if c != 'predictor']
     g = df.groupby('method', sort=False)
     mean, std, n = g[num].mean(), g[num].std(), g.size()
     out = mean.add_suffix('_mean').join(std.add_suffix('_std'))
     out.insert(0, 'n_seeds', n); out.insert(1, 'predictor', g['predictor'].first())
-    fl = mean_predictor_floor(parse([]))
+    fl = mean_predictor_floor(a)
     for k, v in fl.items(): out.loc['mean predictor (floor)', f'{k}_mean'] = v
+    sup = supervised_reference(a)
+    if sup is not None: out.loc[sup[0], 'rot_r2_full_mean'] = sup[1]
     for m, vals in PAPER.items():
         for k, v in vals.items(): out.loc[m, f'paper_{k}'] = v
-    order = [m for m in METHODS if m in out.index] + ['mean predictor (floor)']
+    order = [m for m in METHODS if m in out.index] + ['mean predictor (floor)'] + ([sup[0]] if sup is not None else [])
     out = out.loc[order]
     out.to_csv(HERE / 'sie_comparison.csv', float_format='%.4f')
     panels = [('acc_full', 'classification, full (%)'), ('rot_r2_full', 'rotation $R^2$, full'), ('rot_r2_equi', 'rotation $R^2$, equi part'),
@@ -170,18 +207,18 @@ def summarise():
 def parse(argv=None):
     "The script's settings (its defaults are the committed comparison's budget)."
     p = argparse.ArgumentParser()
-    p.add_argument('--methods', nargs='+', default=list(METHODS))
+    p.add_argument('--methods', nargs='+', default=list(PRIORITY) + [m for m in METHODS if m not in PRIORITY])
     p.add_argument('--seeds', nargs='+', type=int, default=[0])
-    p.add_argument('--epochs', type=int, default=20)
+    p.add_argument('--epochs', type=int, default=60)
     p.add_argument('--batch-size', type=int, default=64)
     p.add_argument('--lr', type=float, default=1e-3)
     p.add_argument('--equi-factor', type=float, default=0.45)
     p.add_argument('--widths', nargs='+', type=int, default=[16, 32, 64, 64])
     p.add_argument('--mlp-width', type=int, default=128); p.add_argument('--mlp-last', type=int, default=128)
     p.add_argument('--mlp-layers', type=int, default=3)
-    p.add_argument('--size', type=int, default=32); p.add_argument('--objects-per-class', type=int, default=160)
-    p.add_argument('--views', type=int, default=12); p.add_argument('--asymmetry', default='octants')
-    p.add_argument('--reg-hidden', nargs='+', type=int, default=[256, 256]); p.add_argument('--reg-epochs', type=int, default=300)
+    p.add_argument('--size', type=int, default=32); p.add_argument('--objects-per-class', type=int, default=320)
+    p.add_argument('--views', type=int, default=12); p.add_argument('--asymmetry', default='palette')
+    p.add_argument('--reg-hidden', nargs='+', type=int, default=[256, 256]); p.add_argument('--reg-epochs', type=int, default=150)
     p.add_argument('--val-pairs', type=int, default=8)
     p.add_argument('--summarise', action='store_true')
     return p.parse_args(argv)
@@ -189,10 +226,11 @@ def parse(argv=None):
 
 if __name__ == '__main__':
     a = parse()
-    if a.summarise: summarise()
+    if a.summarise: summarise(a)
     else:
-        torch.set_num_threads(2)
         from equinb.sie_experiment import load_bench
         tr, va = load_bench(config('SIE', 0, a))
         for seed in a.seeds:
-            for m in a.methods: append(run_one(m, seed, a, tr, va))
+            for m in a.methods:
+                if (m, seed, bench_tag(a), budget_tag(a)) in done_rows(): print(f'skip {m} seed {seed}: in {RUNS}', flush=True); continue
+                append(run_one(m, seed, a, tr, va))
