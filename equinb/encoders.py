@@ -59,7 +59,7 @@ class BasicBlock(nn.Module):
         out = F.relu(self.bn1(self.conv1(x)))
         return F.relu(self.bn2(self.conv2(out)) + self.shortcut(x))
 
-# %% ../nbs/04_encoders.ipynb #3179b248
+# %% ../nbs/04_encoders.ipynb #57202464
 def _he_init(m: nn.Module):
     "He-normal (fan-in, ReLU gain) init for conv and linear weights, zero biases."
     if isinstance(m, (nn.Conv2d, nn.Linear)):
@@ -67,7 +67,7 @@ def _he_init(m: nn.Module):
         if m.bias is not None: nn.init.zeros_(m.bias)
 
 class ResNet(nn.Module):
-    "A ResNet of basic blocks with a 3x3 stride-1 stem (no max-pool): (B, C, H, W) -> (B, widths[-1])."
+    "A ResNet of basic blocks, CIFAR stem (3x3, stride 1) or ImageNet stem (7x7 stride 2 + max-pool): (B, C, H, W) -> (B, widths[-1])."
     def __init__(self,
                  num_blocks: Sequence[int], # blocks per stage, e.g. (3, 3, 3) for a CIFAR ResNet-20
                  in_channels: int = 3, # image channels
@@ -75,8 +75,12 @@ class ResNet(nn.Module):
                  strides: Sequence[int] | None = None, # stride of each stage's first block (default 1, 2, 2, ...)
                  shortcut: str = 'B', # shortcut option when shapes change: 'A' or 'B'
                  final_bn: bool = True, # BatchNorm1d on the pooled representation
+                 stem: str = 'cifar', # 'cifar': 3x3 stride-1 conv; 'imagenet': torchvision's 7x7 stride-2 conv + 3x3 max-pool
+                 init: str = 'he', # 'he': He-normal convs and linears; 'torch': PyTorch's default init (torchvision-like)
                 ):
         super().__init__()
+        if stem not in ('cifar', 'imagenet'): raise ValueError(f"stem must be 'cifar' or 'imagenet', got {stem!r}")
+        if init not in ('he', 'torch'): raise ValueError(f"init must be 'he' or 'torch', got {init!r}")
         num_blocks = tuple(int(n) for n in num_blocks)
         if strides is None: strides = (1,) + (2,) * (len(num_blocks) - 1)
         if len(widths) != len(num_blocks) + 1 or len(strides) != len(num_blocks):
@@ -85,8 +89,10 @@ class ResNet(nn.Module):
         if not isinstance(in_channels, int) or in_channels < 1:
             raise ValueError(f"in_channels must be a positive int, got {in_channels!r}")
         self.in_channels, self.out_dim = in_channels, int(widths[-1])
-        self.conv1 = nn.Conv2d(in_channels, widths[0], 3, stride=1, padding=1, bias=False)
+        self.conv1 = (nn.Conv2d(in_channels, widths[0], 3, stride=1, padding=1, bias=False) if stem == 'cifar' else
+                      nn.Conv2d(in_channels, widths[0], 7, stride=2, padding=3, bias=False))
         self.bn1 = nn.BatchNorm2d(widths[0])
+        self.pool = nn.Identity() if stem == 'cifar' else nn.MaxPool2d(3, 2, 1)
         stages, c = [], widths[0]
         for n, w, st in zip(num_blocks, widths[1:], strides):
             blocks = []
@@ -95,11 +101,11 @@ class ResNet(nn.Module):
             stages.append(nn.Sequential(*blocks))
         self.stages = nn.Sequential(*stages)
         self.final_bn = nn.BatchNorm1d(self.out_dim) if final_bn else nn.Identity()
-        self.apply(_he_init)
+        if init == 'he': self.apply(_he_init)
 
     def forward(self, x):
         check_images(x, channels=self.in_channels)
-        out = self.stages(F.relu(self.bn1(self.conv1(x))))
+        out = self.stages(self.pool(F.relu(self.bn1(self.conv1(x)))))
         return self.final_bn(F.adaptive_avg_pool2d(out, 1).flatten(1))
 
 # %% ../nbs/04_encoders.ipynb #fad36703
