@@ -221,11 +221,13 @@ def parse(argv=None):
     p.add_argument('--reg-hidden', nargs='+', type=int, default=[256, 256]); p.add_argument('--reg-epochs', type=int, default=150)
     p.add_argument('--val-pairs', type=int, default=8)
     p.add_argument('--summarise', action='store_true')
+    p.add_argument('--threads', type=int, default=1, help='torch threads (1: the committed rows; results depend on it)')
     return p.parse_args(argv)
 
 
 if __name__ == '__main__':
     a = parse()
+    torch.set_num_threads(a.threads)
     if a.summarise: summarise(a)
     else:
         from equinb.sie_experiment import load_bench
